@@ -1,0 +1,31 @@
+import * as fs from 'fs';
+import * as path from 'path';
+
+/**
+ * The project's root folder. Notebooks run with their own folder as cwd, tests and scripts with
+ * the root: walk up to the package.json that names this project (MNIST_LAB_ROOT overrides).
+ */
+export function projectRoot(): string {
+  if (process.env.MNIST_LAB_ROOT) return path.resolve(process.env.MNIST_LAB_ROOT);
+  for (const start of [process.cwd(), __dirname]) {
+    let dir = path.resolve(start);
+    for (;;) {
+      const pkg = path.join(dir, 'package.json');
+      if (fs.existsSync(pkg) && JSON.parse(fs.readFileSync(pkg, 'utf8')).name === 'mnist-inversion-lab') return dir;
+      const up = path.dirname(dir);
+      if (up === dir) break;
+      dir = up;
+    }
+  }
+  throw new Error(`cannot find the mnist-inversion-lab folder above ${process.cwd()}; run from inside the project or set MNIST_LAB_ROOT.`);
+}
+
+export const fromRoot = (...parts: string[]): string => path.join(projectRoot(), ...parts);
+
+/** Write a file so that a killed process leaves the old file or the new one, never half of one. */
+export function writeFileAtomic(file: string, data: string | Uint8Array): void {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
+  fs.writeFileSync(tmp, data);
+  fs.renameSync(tmp, file);
+}

@@ -1,0 +1,131 @@
+/**
+ * Execute notebooks headlessly in real Jupyter on the tslab kernel:
+ *   node --import tsx scripts/run-notebooks.ts [--profile quick|paper] [--figures DIR] [00 03 ...]
+ * Executed copies go to notebooks/.executed/ (ignored). tslab reports a throwing cell only on its
+ * stderr and then silently skips the remaining cells, and nbconvert's own error is empty; so each
+ * run gets a sentinel last cell, and a run whose sentinel did not print failed: we print the
+ * failing cell's number and its real error text.
+ */
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+
+const root = path.resolve(__dirname, '..');
+const nbDir = path.join(root, 'notebooks');
+const outDir = path.join(nbDir, '.executed');
+const SENTINEL = '__MNIST_LAB_NOTEBOOK_DONE__';
+
+interface Cell {
+  cell_type: string;
+  source: string | string[];
+  outputs?: { output_type: string; name?: string; text?: string | string[]; ename?: string; evalue?: string }[];
+  id?: string;
+  metadata?: object;
+  execution_count?: number | null;
+}
+
+const text = (t: string | string[] | undefined) => (Array.isArray(t) ? t.join('') : t ?? '');
+
+function parseArgs(argv: string[]) {
+  let profile = process.env.MNIST_LAB_PROFILE ?? 'quick';
+  let figures: string | undefined;
+  let timeout = 1800;
+  const names: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--profile') profile = argv[++i];
+    else if (a === '--figures') figures = path.resolve(argv[++i]);
+    else if (a === '--timeout') timeout = Number(argv[++i]);
+    else if (a.startsWith('--')) throw new Error(`unknown option ${a}; use --profile quick|paper, --figures DIR, --timeout SECONDS`);
+    else names.push(a);
+  }
+  if (profile !== 'quick' && profile !== 'paper') throw new Error(`--profile ${profile}: use quick or paper`);
+  return { profile, figures, timeout, names };
+}
+
+function pickNotebooks(names: string[]): string[] {
+  const all = fs.readdirSync(nbDir).filter((f) => /^\d\d-.*\.ipynb$/.test(f)).sort();
+  if (names.length === 0) return all;
+  return names.map((n) => {
+    const hit = all.find((f) => f === n || f.startsWith(`${n}-`) || f === path.basename(n));
+    if (!hit) throw new Error(`no notebook matches "${n}"; have: ${all.join(', ')}`);
+    return hit;
+  });
+}
+
+/** Returns null on success, else a report naming the failing cell and its error text. */
+function runOne(file: string, env: NodeJS.ProcessEnv, timeout: number): string | null {
+  const nb = JSON.parse(fs.readFileSync(path.join(nbDir, file), 'utf8'));
+  nb.cells.push({ cell_type: 'code', id: 'sentinel', metadata: {}, execution_count: null, outputs: [], source: `console.log("${SENTINEL}")` });
+  // The copy stays in notebooks/: tslab compiles only files under the kernel's folder (./lib).
+  const tmp = path.join(nbDir, `.run-${process.pid}-${file}`);
+  fs.writeFileSync(tmp, JSON.stringify(nb));
+  fs.mkdirSync(outDir, { recursive: true });
+  try {
+    const r = spawnSync(
+      'jupyter',
+      ['nbconvert', '--to', 'notebook', '--execute', '--allow-errors', `--ExecutePreprocessor.timeout=${timeout}`,
+        '--ExecutePreprocessor.kernel_name=tslab', '--output-dir', outDir, '--output', file, tmp],
+      { env, cwd: nbDir, encoding: 'utf8', maxBuffer: 64 << 20 },
+    );
+    if (r.status !== 0) {
+      return `jupyter nbconvert exited ${r.status ?? r.signal}:\n${(r.stderr ?? '').split('\n').slice(-25).join('\n')}`;
+    }
+    const done = JSON.parse(fs.readFileSync(path.join(outDir, file), 'utf8'));
+    const cells: Cell[] = done.cells;
+    const code = cells.map((c, i) => ({ c, i })).filter(({ c }) => c.cell_type === 'code');
+    const sentinel = code[code.length - 1].c;
+    if ((sentinel.outputs ?? []).some((o) => text(o.text).includes(SENTINEL))) {
+      // Drop the sentinel from the executed copy.
+      done.cells.pop();
+      fs.writeFileSync(path.join(outDir, file), JSON.stringify(done, null, 1));
+      return null;
+    }
+    // The failing cell is the last one that printed anything on stderr (or an error output).
+    const failing = [...code].reverse().find(({ c }) => (c.outputs ?? []).some((o) => o.output_type === 'error' || o.name === 'stderr'));
+    if (!failing) return 'the run stopped before its last cell without an error message (kernel died or was interrupted).';
+    const msg = (failing.c.outputs ?? [])
+      .filter((o) => o.output_type === 'error' || o.name === 'stderr')
+      .map((o) => (o.output_type === 'error' ? `${o.ename}: ${o.evalue}` : text(o.text)))
+      .join('')
+      .trim();
+    const src = text(failing.c.source).split('\n').slice(0, 6).join('\n');
+    return `cell ${failing.i + 1} failed:\n--- source ---\n${src}\n--- error ---\n${msg}`;
+  } finally {
+    fs.rmSync(tmp, { force: true });
+  }
+}
+
+function main() {
+  const { profile, figures, timeout, names } = parseArgs(process.argv.slice(2));
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    MNIST_LAB_PROFILE: profile,
+    MNIST_LAB_ROOT: root,
+    JUPYTER_PATH: path.join(root, '.jupyter-local', 'share', 'jupyter'),
+  };
+  if (figures) env.MNIST_LAB_FIGURES = figures;
+  if (!fs.existsSync(path.join(root, '.jupyter-local', 'share', 'jupyter', 'kernels', 'tslab'))) {
+    console.error('the tslab kernel is not registered; run `bash scripts/setup.sh` first.');
+    process.exit(2);
+  }
+  let passed = 0;
+  let failed = 0;
+  for (const file of pickNotebooks(names)) {
+    const t0 = Date.now();
+    process.stdout.write(`▶ ${file} (profile ${profile}) ...\n`);
+    const err = runOne(file, env, timeout);
+    const secs = ((Date.now() - t0) / 1000).toFixed(1);
+    if (err) {
+      failed++;
+      console.log(`✗ ${file} failed after ${secs} s — ${err}\n`);
+    } else {
+      passed++;
+      console.log(`✓ ${file} ran in ${secs} s`);
+    }
+  }
+  console.log(`notebooks: ${passed} passed, ${failed} failed`);
+  process.exit(failed ? 1 : 0);
+}
+
+main();
