@@ -1,6 +1,7 @@
 /**
  * Execute notebooks headlessly in real Jupyter on the tslab kernel:
- *   node --import tsx scripts/run-notebooks.ts [--profile quick|paper] [--figures DIR] [00 03 ...]
+ *   node --import tsx scripts/run-notebooks.ts [--profile quick|paper] [--figures DIR] [--twice] [00 03 ...]
+ * --twice runs every cell twice over in one kernel (a user re-running the whole notebook).
  * Executed copies go to notebooks/.executed/ (ignored). tslab reports a throwing cell only on its
  * stderr and then silently skips the remaining cells, and nbconvert's own error is empty; so each
  * run gets a sentinel last cell, and a run whose sentinel did not print failed: we print the
@@ -30,17 +31,19 @@ function parseArgs(argv: string[]) {
   let profile = process.env.MNIST_LAB_PROFILE ?? 'quick';
   let figures: string | undefined;
   let timeout = 1800;
+  let twice = false;
   const names: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--profile') profile = argv[++i];
     else if (a === '--figures') figures = path.resolve(argv[++i]);
     else if (a === '--timeout') timeout = Number(argv[++i]);
+    else if (a === '--twice') twice = true;
     else if (a.startsWith('--')) throw new Error(`unknown option ${a}; use --profile quick|paper, --figures DIR, --timeout SECONDS`);
     else names.push(a);
   }
   if (profile !== 'quick' && profile !== 'paper') throw new Error(`--profile ${profile}: use quick or paper`);
-  return { profile, figures, timeout, names };
+  return { profile, figures, timeout, twice, names };
 }
 
 function pickNotebooks(names: string[]): string[] {
@@ -54,8 +57,9 @@ function pickNotebooks(names: string[]): string[] {
 }
 
 /** Returns null on success, else a report naming the failing cell and its error text. */
-function runOne(file: string, env: NodeJS.ProcessEnv, timeout: number): string | null {
+function runOne(file: string, env: NodeJS.ProcessEnv, timeout: number, twice: boolean): string | null {
   const nb = JSON.parse(fs.readFileSync(path.join(nbDir, file), 'utf8'));
+  if (twice) nb.cells = [...nb.cells, ...nb.cells.map((c: Cell) => ({ ...c, id: `${c.id ?? 'c'}-again` }))];
   nb.cells.push({ cell_type: 'code', id: 'sentinel', metadata: {}, execution_count: null, outputs: [], source: `console.log("${SENTINEL}")` });
   // The copy stays in notebooks/: tslab compiles only files under the kernel's folder (./lib).
   const tmp = path.join(nbDir, `.run-${process.pid}-${file}`);
@@ -64,7 +68,7 @@ function runOne(file: string, env: NodeJS.ProcessEnv, timeout: number): string |
   try {
     const r = spawnSync(
       'jupyter',
-      ['nbconvert', '--to', 'notebook', '--execute', '--allow-errors', `--ExecutePreprocessor.timeout=${timeout}`,
+      ['nbconvert', '--to', 'notebook', '--execute', '--allow-errors', `--ExecutePreprocessor.timeout=${timeout}`, '--ExecutePreprocessor.record_timing=False',
         '--ExecutePreprocessor.kernel_name=tslab', '--output-dir', outDir, '--output', file, tmp],
       { env, cwd: nbDir, encoding: 'utf8', maxBuffer: 64 << 20 },
     );
@@ -97,7 +101,7 @@ function runOne(file: string, env: NodeJS.ProcessEnv, timeout: number): string |
 }
 
 function main() {
-  const { profile, figures, timeout, names } = parseArgs(process.argv.slice(2));
+  const { profile, figures, timeout, twice, names } = parseArgs(process.argv.slice(2));
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     MNIST_LAB_PROFILE: profile,
@@ -114,7 +118,7 @@ function main() {
   for (const file of pickNotebooks(names)) {
     const t0 = Date.now();
     process.stdout.write(`▶ ${file} (profile ${profile}) ...\n`);
-    const err = runOne(file, env, timeout);
+    const err = runOne(file, env, timeout, twice);
     const secs = ((Date.now() - t0) / 1000).toFixed(1);
     if (err) {
       failed++;
