@@ -1,0 +1,88 @@
+import * as tf from '@tensorflow/tfjs';
+import { EVD, Matrix } from 'ml-matrix';
+import { ShapeError, ValueRangeError } from '../tensor/guards';
+
+/** Mean and covariance of a set of feature vectors (float64 on the JS side). */
+export interface GaussianStats {
+  n: number;
+  mean: Float64Array;
+  /** Sample covariance (divided by n − 1), d × d. */
+  cov: Matrix;
+}
+
+/**
+ * Mean and covariance of features [n,d] (a tensor, or rows of numbers). The covariance product
+ * runs in tfjs (float32, fast for n = 5,000, d = 256); the result is read once, outside tidy.
+ */
+export function gaussianStats(features: tf.Tensor2D | number[][]): GaussianStats {
+  const x = Array.isArray(features) ? tf.tensor2d(features) : features;
+  try {
+    if (x.rank !== 2) throw new ShapeError(`features have shape [${x.shape.join(',')}] but [n,d] is needed; flatten them first.`);
+    const [n, d] = x.shape;
+    if (n < 2) throw new ShapeError(`features hold ${n} vector(s); a covariance needs at least 2 (score a batch of ≥ 2 images).`);
+    const [meanT, covT] = tf.tidy(() => {
+      const m = x.mean(0);
+      const c = x.sub(m);
+      return [m, tf.matMul(c, c, true, false).div(n - 1)];
+    });
+    const mean = Float64Array.from(meanT.dataSync());
+    const flat = covT.dataSync();
+    tf.dispose([meanT, covT]);
+    const cov = new Matrix(d, d);
+    for (let i = 0; i < d; i++) for (let j = 0; j < d; j++) cov.set(i, j, flat[i * d + j]);
+    return { n, mean, cov };
+  } finally {
+    if (Array.isArray(features)) x.dispose();
+  }
+}
+
+/** Symmetrise (float32 products leave ~1e-7 asymmetry) and eigen-decompose a symmetric matrix. */
+function symmetricEig(m: Matrix): { values: number[]; vectors: Matrix } {
+  const s = m.add(m.transpose()).div(2);
+  const e = new EVD(s, { assumeSymmetric: true });
+  return { values: e.realEigenvalues, vectors: e.eigenvectorMatrix };
+}
+
+/**
+ * Square root of a symmetric positive semi-definite matrix: V diag(√λ) Vᵀ, with eigenvalues
+ * below zero (round-off of a rank-deficient covariance) set to 0.
+ */
+export function sqrtmSymmetric(m: Matrix): Matrix {
+  const { values, vectors } = symmetricEig(m);
+  const scaled = vectors.clone();
+  for (let j = 0; j < values.length; j++) {
+    const r = Math.sqrt(Math.max(values[j], 0));
+    for (let i = 0; i < scaled.rows; i++) scaled.set(i, j, scaled.get(i, j) * r);
+  }
+  return scaled.mmul(vectors.transpose());
+}
+
+/**
+ * Squared Fréchet distance between Gaussians N(μ1,C1) and N(μ2,C2) (Dowson & Landau 1982; the
+ * FID of Heusel et al. 2017 reports this squared value, and so do we):
+ *   d² = ‖μ1 − μ2‖² + tr(C1 + C2 − 2 (C1^½ C2 C1^½)^½).
+ * C1^½ C2 C1^½ is symmetric PSD, so its square root's trace is Σ √λᵢ of its eigenvalues: two
+ * symmetric EVDs, no general (non-symmetric) matrix square root.
+ */
+export function frechetDistance(a: GaussianStats, b: GaussianStats): number {
+  const d = a.mean.length;
+  if (b.mean.length !== d) throw new ShapeError(`Fréchet distance between ${d}-D and ${b.mean.length}-D features; compute both with the same judge layer.`);
+  let meanTerm = 0;
+  for (let i = 0; i < d; i++) meanTerm += (a.mean[i] - b.mean[i]) ** 2;
+  const r = sqrtmSymmetric(a.cov);
+  const { values } = symmetricEig(r.mmul(b.cov).mmul(r));
+  let crossTrace = 0;
+  for (const v of values) crossTrace += Math.sqrt(Math.max(v, 0));
+  const d2 = meanTerm + a.cov.trace() + b.cov.trace() - 2 * crossTrace;
+  if (!Number.isFinite(d2)) throw new ValueRangeError(`the Fréchet distance came out ${d2}; the features hold NaN or infinity — check the images for NaN.`);
+  // Round-off can leave −1e-12 for identical inputs; a squared distance is never negative.
+  return Math.max(d2, 0);
+}
+
+/** Squared Fréchet distance between two feature sets [n,d]. */
+export const frechetFromFeatures = (a: tf.Tensor2D | number[][], b: tf.Tensor2D | number[][]): number => frechetDistance(gaussianStats(a), gaussianStats(b));
+
+/** JSON form of the statistics (for the on-disk cache of the reference set). */
+export const statsToJson = (s: GaussianStats): { n: number; mean: number[]; cov: number[][] } => ({ n: s.n, mean: Array.from(s.mean), cov: s.cov.to2DArray() });
+
+export const statsFromJson = (j: { n: number; mean: number[]; cov: number[][] }): GaussianStats => ({ n: j.n, mean: Float64Array.from(j.mean), cov: new Matrix(j.cov) });
