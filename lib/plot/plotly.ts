@@ -77,7 +77,8 @@ export async function plotlyPng(fig: PlotlyFigure, width = 760, height = 420): P
     );
     return Buffer.from((url as string).split(',')[1], 'base64');
   } finally {
-    idle = setTimeout(() => void closeBrowser(), 15_000);
+    // A failed close must not become an unhandled rejection: that would kill the kernel.
+    idle = setTimeout(() => closeBrowser().catch(() => undefined), 15_000);
     idle.unref();
   }
 }
