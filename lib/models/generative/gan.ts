@@ -1,0 +1,99 @@
+import * as tf from '@tensorflow/tfjs';
+import { assertShape, ValueRangeError } from '../../tensor/guards';
+import { dense, Params } from './params';
+
+export interface GanOptions {
+  /** Latent size D_L (paper: 100). */
+  latent?: number;
+  /** Hidden widths of the generator; the discriminator mirrors them. */
+  hidden?: number[];
+  seed: number;
+}
+
+/**
+ * An MLP GAN (Goodfellow et al.; paper 002 §3.2.2): generator z → ReLU layers → tanh image,
+ * discriminator image → LeakyReLU(0.2) layers → one logit. Images are [n,28,28,1] in [0,1] at the
+ * interface; inside, the pair works in [−1,1] as the paper's tanh output implies.
+ */
+export interface Gan {
+  readonly name: string;
+  readonly latent: number;
+  /** G(z): z [n, latent] → images [n,28,28,1] in [0,1]. */
+  generate(z: tf.Tensor): tf.Tensor4D;
+  /** D(x) as a logit [n] (σ(logit) = probability that x is real); x in [0,1]. */
+  discriminate(x: tf.Tensor): tf.Tensor1D;
+  generatorVars(): tf.Variable[];
+  discriminatorVars(): tf.Variable[];
+  /** Generator then discriminator weights (what a checkpoint stores). */
+  getWeights(): tf.Tensor[];
+  setWeights(w: tf.Tensor[]): void;
+  dispose(): void;
+}
+
+export function createGan(o: GanOptions): Gan {
+  const latent = o.latent ?? 100;
+  const hidden = o.hidden ?? [256, 512];
+  if (!(Number.isInteger(latent) && latent >= 1)) throw new ValueRangeError(`GAN latent size ${latent} must be a positive integer (paper: 100).`);
+  if (hidden.length === 0 || hidden.some((h) => !(Number.isInteger(h) && h >= 1))) throw new ValueRangeError(`GAN hidden widths [${hidden}] must be positive integers, at least one.`);
+  const g = new Params('gan-g', o.seed);
+  const d = new Params('gan-d', o.seed + 1);
+  const gWidths = [latent, ...hidden, 784];
+  const gLayers = gWidths.slice(1).map((w, i) => g.dense(gWidths[i], w, i === hidden.length ? 1 : 2));
+  const dWidths = [784, ...[...hidden].reverse(), 1];
+  const dLayers = dWidths.slice(1).map((w, i) => d.dense(dWidths[i], w, i === hidden.length ? 1 : 2));
+  return {
+    name: `GAN (latent ${latent}, MLP ${hidden.join('-')})`,
+    latent,
+    generate(z) {
+      assertShape(z, [null, latent], 'GAN latent code');
+      return tf.tidy(() => {
+        let h: tf.Tensor = z;
+        gLayers.forEach((l, i) => {
+          h = dense(h, l);
+          h = i < gLayers.length - 1 ? tf.relu(h) : tf.tanh(h);
+        });
+        return tf.reshape(tf.mul(tf.add(h, 1), 0.5), [-1, 28, 28, 1]) as tf.Tensor4D;
+      });
+    },
+    discriminate(x) {
+      assertShape(x, [null, 28, 28, 1], 'GAN discriminator input');
+      return tf.tidy(() => {
+        let h: tf.Tensor = tf.sub(tf.mul(tf.reshape(x, [-1, 784]), 2), 1);
+        dLayers.forEach((l, i) => {
+          h = dense(h, l);
+          if (i < dLayers.length - 1) h = tf.leakyRelu(h, 0.2);
+        });
+        return tf.reshape(h, [-1]) as tf.Tensor1D;
+      });
+    },
+    generatorVars: () => g.vars,
+    discriminatorVars: () => d.vars,
+    getWeights: () => [...g.getWeights(), ...d.getWeights()],
+    setWeights(w) {
+      g.setWeights(w.slice(0, g.vars.length));
+      d.setWeights(w.slice(g.vars.length));
+    },
+    dispose() {
+      g.dispose();
+      d.dispose();
+    },
+  };
+}
+
+/** Binary cross-entropy of logits against a constant label (1 real, 0 fake), in the stable logit form. */
+const bce = (logits: tf.Tensor1D, label: 0 | 1): tf.Scalar => tf.losses.sigmoidCrossEntropy(label === 1 ? tf.onesLike(logits) : tf.zerosLike(logits), logits) as tf.Scalar;
+
+/** Eqs. 27–29: C_D = ½ (C_real + C_fake), with −log D(x) and −log(1 − D(G(z))). */
+export function discriminatorLoss(gan: Gan, real: tf.Tensor, z: tf.Tensor): tf.Scalar {
+  return tf.tidy(() => tf.mul(tf.add(bce(gan.discriminate(real), 1), bce(gan.discriminate(gan.generate(z)), 0)), 0.5) as tf.Scalar);
+}
+
+/** Eq. 30 (the non-saturating generator loss): C_G = −mean log D(G(z)). */
+export function generatorLoss(gan: Gan, z: tf.Tensor): tf.Scalar {
+  return tf.tidy(() => bce(gan.discriminate(gan.generate(z)), 1));
+}
+
+/** n samples from a fixed seed (the same z every call with the same seed). */
+export function sampleGan(gan: Gan, n: number, seed: number): tf.Tensor4D {
+  return tf.tidy(() => gan.generate(tf.randomNormal([n, gan.latent], 0, 1, 'float32', seed)));
+}
