@@ -1,0 +1,59 @@
+import { strict as assert } from 'node:assert';
+import { before, test } from 'node:test';
+import * as tf from '@tensorflow/tfjs';
+import { l1Prior, l2Prior, meanPrior, priorTotal, tvPrior } from '../../lib/inverters/priors';
+import { ValueRangeError } from '../../lib/tensor/guards';
+
+before(() => tf.setBackend('cpu'));
+
+const img = (rows: number[][]): number[][][] => rows.map((r) => r.map((v) => [v]));
+const val = (t: tf.Scalar): number => {
+  const v = t.dataSync()[0];
+  t.dispose();
+  return v;
+};
+
+test('tvPrior sums squared right and down neighbour differences (thesis eq. 2.5), mean over the batch', () => {
+  // Image A: [[0,1],[3,0]]: right diffs 1, -3 → 1+9; down diffs 3, -1 → 9+1; TV = 20.
+  // Image B: constant → TV = 0. Mean over the batch = 10.
+  const x = tf.tensor4d([img([[0, 1], [3, 0]]), img([[2, 2], [2, 2]])]);
+  assert.equal(val(tvPrior(1).term(x)), 10);
+  x.dispose();
+});
+
+test('l2Prior is Σx² and l1Prior is Σ|x| per image (thesis eq. 2.4), mean over the batch', () => {
+  const x = tf.tensor4d([img([[1, -2], [0, 2]]), img([[0, 0], [0, 1]])]);
+  assert.equal(val(l2Prior(1).term(x)), (9 + 1) / 2);
+  assert.equal(val(l1Prior(1).term(x)), (5 + 1) / 2);
+  x.dispose();
+});
+
+test('meanPrior measures per-pixel distances to μ in the three norms', () => {
+  const mu = tf.tensor4d([img([[1, 1], [1, 1]])]);
+  const x = tf.tensor4d([img([[1, 3], [1, -1]])]); // x − μ = [0, 2, 0, -2]
+  assert.equal(val(meanPrior(mu, 1, 'l2sq').term(x)), 8 / 4);
+  assert.ok(Math.abs(val(meanPrior(mu, 1, 'l2').term(x)) - Math.sqrt(2)) < 1e-6);
+  assert.equal(val(meanPrior(mu, 1, 'l1').term(x)), 4 / 4);
+  // At x = μ the 'l2' gradient stays finite (no NaN from sqrt at 0).
+  const g = tf.grad((z: tf.Tensor) => meanPrior(mu, 1, 'l2').term(z as tf.Tensor4D))(mu);
+  assert.ok(Array.from(g.dataSync()).every(Number.isFinite));
+  tf.dispose([mu, x, g]);
+});
+
+test('priorTotal weights and adds the terms; no priors gives 0; nothing leaks', () => {
+  const x = tf.tensor4d([img([[0, 1], [3, 0]])]);
+  const before = tf.memory().numTensors;
+  assert.equal(val(priorTotal([tvPrior(0.5), l2Prior(2)], x)), 0.5 * 20 + 2 * 10);
+  assert.equal(val(priorTotal([], x)), 0);
+  assert.equal(tf.memory().numTensors, before);
+  x.dispose();
+});
+
+test('bad weights, norms and μ shapes fail with a message naming the value', () => {
+  assert.throws(() => tvPrior(-1), (e: Error) => e instanceof ValueRangeError && /-1/.test(e.message));
+  const mu = tf.zeros([1, 28, 28, 1]) as tf.Tensor4D;
+  assert.throws(() => meanPrior(mu, 1, 'l3' as 'l1'), /l3/);
+  const bad = tf.zeros([28, 28, 1]) as unknown as tf.Tensor4D;
+  assert.throws(() => meanPrior(bad, 1, 'l2'), /\[28,28,1\]/);
+  tf.dispose([mu, bad]);
+});
