@@ -1,0 +1,230 @@
+import * as tf from '@tensorflow/tfjs';
+import { Net } from '../models/net';
+import { assertShape, ShapeError, ValueRangeError } from '../tensor/guards';
+import { makeRng } from '../tensor/rng';
+import { softmaxInverse } from './activations';
+import { classDistribution, readValues, targetCheck } from './backpass';
+
+/**
+ * FORWARDPASSINV (paper 001, Fig. 1): from a random x₀, solve F(x) = y for ClassDistr y with the
+ * Levenberg–Marquardt root finder (Nocedal & Wright ch. 10) on the mean-squared-error loss ½‖r‖²
+ * of Sec. III-C, with the residual taken in centred-logit space:
+ *   r(x) = C·net(x) − softmax⁻¹(y),  C = I − 11ᵀ/c removes the mean (softmax's free constant),
+ * which has exactly the roots of softmax(net(x)) = y but does not saturate: on probabilities the
+ * Jacobian vanishes once one class nears 1 and LM stalls there (we saw it stop at ‖r‖ = 0.053,
+ * the distance from a one-hot output to y = 0.95 / 0.0056). Per iteration:
+ *   J = ∂r/∂x (10×784, by autodiff),  δ = −(JᵀJ + μI)⁻¹ Jᵀ r,  x ← x + δ if ‖r‖ drops.
+ * The 784×784 system is solved in the 10-dimensional output space by the push-through identity
+ * (JᵀJ + μI)⁻¹Jᵀ = Jᵀ(JJᵀ + μI)⁻¹ (both sides times (JJᵀ + μI) agree): one 10×10 Cholesky solve
+ * per image, exact, instead of factoring a 784×784 matrix.
+ */
+
+export class ForwardpassError extends ValueRangeError {
+  name = 'ForwardpassError';
+}
+
+export interface ForwardpassOptions {
+  /** Target class per image (ClassDistr: `targetProb` on it, the rest spread evenly). */
+  targets: Int32Array;
+  /** Default 0.95. */
+  targetProb?: number;
+  /** Start images [n,28,28,1]; default uniform noise in [0,1] (seeded). Not disposed. */
+  x0?: tf.Tensor4D;
+  /** At most this many LM iterations (paper: 30). */
+  iterations?: number;
+  /** Stop an image when ‖r‖₂ ≤ tol (centred logits; default 1e-2, i.e. probabilities within ~1 %). */
+  tol?: number;
+  /** μ₀ = tau · max diag(JJᵀ) (Marquardt's scaling; default 1e-3). */
+  tau?: number;
+  /** Images per Jacobian batch (the batch holds 10× as many copies; default 16). */
+  batch?: number;
+  seed: number;
+  label?: string;
+}
+
+export interface ForwardpassResult {
+  images: tf.Tensor4D;
+  targets: Int32Array;
+  /** Network probabilities on the final images [n,10] (the verification of Fig. 1 line 5). */
+  probs: tf.Tensor2D;
+  /** LM iterations each image took (≤ iterations). */
+  iterations: Int32Array;
+  /** Final ‖C·net(x) − softmax⁻¹(y)‖₂ per image (centred logits). */
+  residuals: Float32Array;
+  /** ‖r‖ ≤ tol reached. */
+  converged: boolean[];
+  /** Mean ‖r‖ over the images after each iteration (index 0: at x₀). */
+  history: number[];
+  seconds: number;
+}
+
+/** Solve (A + μI) w = r for a symmetric positive semi-definite k×k A (row-major) by Cholesky, in float64. */
+export function solveDamped(a: ArrayLike<number>, k: number, mu: number, r: ArrayLike<number>): Float64Array {
+  if (!(mu > 0)) throw new ForwardpassError(`solveDamped: μ=${mu} must be > 0 (it makes JJᵀ + μI positive definite).`);
+  const l = new Float64Array(k * k);
+  for (let i = 0; i < k; i++) {
+    for (let j = 0; j <= i; j++) {
+      let s = a[i * k + j] + (i === j ? mu : 0);
+      for (let p = 0; p < j; p++) s -= l[i * k + p] * l[j * k + p];
+      if (i === j) {
+        if (!(s > 0)) throw new ForwardpassError(`solveDamped: pivot ${i} is ${s} — JJᵀ + μI is not positive definite (non-finite Jacobian?); check the network output for NaN.`);
+        l[i * k + i] = Math.sqrt(s);
+      } else l[i * k + j] = s / l[j * k + j];
+    }
+  }
+  const y = new Float64Array(k);
+  for (let i = 0; i < k; i++) {
+    let s = r[i];
+    for (let p = 0; p < i; p++) s -= l[i * k + p] * y[p];
+    y[i] = s / l[i * k + i];
+  }
+  const w = new Float64Array(k);
+  for (let i = k - 1; i >= 0; i--) {
+    let s = y[i];
+    for (let p = i + 1; p < k; p++) s -= l[p * k + i] * w[p];
+    w[i] = s / l[i * k + i];
+  }
+  return w;
+}
+
+/**
+ * The Jacobian of softmax(net(x)) for each image of x [b,28,28,1], as [b, c, 784], with one
+ * backward pass: each image is repeated c times and copy j back-propagates only output j
+ * (∂/∂copy_j Σ_j F_j(copy_j) = ∂F_j/∂x). Valid because the net treats batch items independently
+ * (true of every net here at inference: no batch norm in training mode).
+ */
+export function jacobian(net: Net, x: tf.Tensor4D, classes = 10, output: (logits: tf.Tensor) => tf.Tensor = tf.softmax): tf.Tensor3D {
+  return tf.tidy(() => {
+    const b = x.shape[0];
+    const rep = tf.reshape(tf.tile(tf.expandDims(x, 1), [1, classes, 1, 1, 1]), [b * classes, 28, 28, 1]);
+    const mask = tf.tile(tf.eye(classes), [b, 1]);
+    const g = tf.grad((xr: tf.Tensor) => tf.sum(tf.mul(output(net.apply(xr)), mask)))(rep);
+    return tf.reshape(g, [b, classes, 784]) as tf.Tensor3D;
+  });
+}
+
+/** Logits minus their mean per row: softmax cannot see the removed constant. */
+export const centred = (logits: tf.Tensor): tf.Tensor => tf.tidy(() => tf.sub(logits, tf.mean(logits, -1, true)));
+
+/** Levenberg–Marquardt on one batch; x is [b,28,28,1]. */
+async function lmBatch(net: Net, x0: tf.Tensor4D, y: tf.Tensor2D, o: Required<Pick<ForwardpassOptions, 'iterations' | 'tol' | 'tau'>>, history: number[][]) {
+  const b = x0.shape[0];
+  const c = y.shape[1];
+  let x = x0.clone();
+  // y here is softmax⁻¹(ClassDistr): centred logits, the same roots as softmax(net(x)) = ClassDistr.
+  const residual = (xs: tf.Tensor4D) => tf.tidy(() => tf.sub(centred(net.apply(xs)), y));
+  const norms = (r: tf.Tensor) => readValues(() => tf.norm(r, 'euclidean', 1));
+  let r = residual(x);
+  let rn = Float32Array.from(norms(r));
+  const mu = new Float64Array(b);
+  const iters = new Int32Array(b);
+  const done = Array.from(rn, (v) => v <= o.tol);
+  let jac: tf.Tensor3D | null = null;
+  let jjt: Float32Array | null = null;
+  history.push(Array.from(rn));
+  for (let it = 0; it < o.iterations && done.some((d) => !d); it++) {
+    if (jac === null) {
+      jac = jacobian(net, x, c, centred);
+      const g = tf.tidy(() => tf.matMul(jac as tf.Tensor3D, jac as tf.Tensor3D, false, true));
+      jjt = g.dataSync() as Float32Array;
+      g.dispose();
+      if (it === 0) {
+        for (let i = 0; i < b; i++) {
+          let m = 0;
+          for (let j = 0; j < c; j++) m = Math.max(m, jjt[i * c * c + j * c + j]);
+          mu[i] = o.tau * Math.max(m, 1e-12);
+        }
+      }
+    }
+    // w_i = (JJᵀ + μI)⁻¹ r_i per image (zero for finished images), then δ_i = −J_iᵀ w_i.
+    const rv = r.dataSync();
+    const w = new Float32Array(b * c);
+    for (let i = 0; i < b; i++) {
+      if (done[i]) continue;
+      const wi = solveDamped((jjt as Float32Array).subarray(i * c * c, (i + 1) * c * c), c, mu[i], rv.subarray(i * c, (i + 1) * c));
+      w.set(wi, i * c);
+      iters[i]++;
+    }
+    const trial = tf.tidy(() => {
+      const delta = tf.matMul(tf.tensor3d(w, [b, 1, c]), jac as tf.Tensor3D);
+      return tf.sub(x, tf.reshape(delta, [b, 28, 28, 1])) as tf.Tensor4D;
+    });
+    const rt = residual(trial);
+    const rtn = norms(rt);
+    // Accept where the residual dropped (μ ÷ 3: trust the Gauss–Newton model more), else μ × 4.
+    const accept = Array.from(rtn, (v, i) => !done[i] && Number.isFinite(v) && v < rn[i]);
+    for (let i = 0; i < b; i++) if (!done[i]) mu[i] = accept[i] ? Math.max(mu[i] / 3, 1e-12) : mu[i] * 4;
+    if (accept.some((a) => a)) {
+      const m = tf.tensor1d(accept.map((a) => (a ? 1 : 0)), 'bool');
+      const nx = tf.tidy(() => tf.where(tf.reshape(m, [b, 1, 1, 1]).tile([1, 28, 28, 1]), trial, x) as tf.Tensor4D);
+      const nr = tf.tidy(() => tf.where(tf.reshape(m, [b, 1]).tile([1, c]), rt, r));
+      tf.dispose([x, r, m, jac as tf.Tensor]);
+      x = nx;
+      r = nr;
+      jac = null;
+      accept.forEach((a, i) => { if (a) { rn[i] = rtn[i]; if (rn[i] <= o.tol) done[i] = true; } });
+    }
+    tf.dispose([trial, rt]);
+    history.push(Array.from(rn));
+    await new Promise<void>((res) => setImmediate(res));
+  }
+  if (jac) jac.dispose();
+  r.dispose();
+  return { x, iters, rn, done };
+}
+
+/** FORWARDPASSINV for a batch of targets: one LM solve per image from its own random start. */
+export async function forwardpassInvert(net: Net, opts: ForwardpassOptions): Promise<ForwardpassResult> {
+  const n = opts.targets.length;
+  if (n === 0) throw new ForwardpassError('forwardpassInvert: no targets given; pass one class per image to generate.');
+  const o = { iterations: opts.iterations ?? 30, tol: opts.tol ?? 1e-2, tau: opts.tau ?? 1e-3 };
+  if (!(Number.isInteger(o.iterations) && o.iterations >= 1)) throw new ForwardpassError(`forwardpassInvert: iterations=${o.iterations} must be a positive integer (paper: 30).`);
+  if (!(o.tol >= 0 && o.tau > 0)) throw new ForwardpassError(`forwardpassInvert: tol=${o.tol} must be ≥ 0 and tau=${o.tau} > 0.`);
+  if (opts.x0) {
+    assertShape(opts.x0, [n, 28, 28, 1], 'forwardpassInvert x0');
+  }
+  const batch = opts.batch ?? 16;
+  const start = Date.now();
+  const rng = makeRng(opts.seed);
+  const x0 = opts.x0 ?? tf.randomUniform([n, 28, 28, 1], 0, 1, 'float32', rng.seed()) as tf.Tensor4D;
+  const y = tf.tidy(() => softmaxInverse(classDistribution(opts.targets, opts.targetProb ?? 0.95)));
+  const probe = tf.tidy(() => net.apply(x0.slice(0, 1)));
+  if (probe.rank !== 2 || probe.shape[1] !== y.shape[1]) {
+    const shape = probe.shape;
+    probe.dispose();
+    tf.dispose(opts.x0 ? [y] : [x0, y]);
+    throw new ShapeError(`forwardpassInvert: ${net.name} returns shape [${shape}] for one image; FORWARDPASSINV needs logits [1,${y.shape[1]}].`);
+  }
+  probe.dispose();
+  const parts: tf.Tensor4D[] = [];
+  const iterations = new Int32Array(n);
+  const residuals = new Float32Array(n);
+  const converged: boolean[] = [];
+  const histories: number[][] = [];
+  for (let s = 0; s < n; s += batch) {
+    const m = Math.min(batch, n - s);
+    const xb = x0.slice(s, m);
+    const yb = y.slice(s, m);
+    const h: number[][] = [];
+    const r = await lmBatch(net, xb, yb, o, h);
+    tf.dispose([xb, yb]);
+    parts.push(r.x);
+    iterations.set(r.iters, s);
+    residuals.set(r.rn, s);
+    converged.push(...r.done);
+    // Pad finished batches with their last value so every batch has iterations + 1 entries.
+    for (let k = 0; k <= o.iterations; k++) histories[k] = [...(histories[k] ?? []), ...(h[Math.min(k, h.length - 1)])];
+  }
+  const images = (parts.length === 1 ? parts[0] : tf.concat(parts)) as tf.Tensor4D;
+  if (parts.length > 1) tf.dispose(parts);
+  if (!opts.x0) x0.dispose();
+  y.dispose();
+  const probs = tf.tidy(() => tf.softmax(net.apply(images)) as tf.Tensor2D);
+  return {
+    images, targets: Int32Array.from(opts.targets), probs, iterations, residuals, converged,
+    history: histories.map((v) => v.reduce((a, b) => a + b, 0) / v.length),
+    seconds: (Date.now() - start) / 1000,
+  };
+}
+
+export { targetCheck };

@@ -1,0 +1,78 @@
+import { test, before } from 'node:test';
+import assert from 'node:assert/strict';
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
+import { registerWasmTrainingKernels } from '../../lib/backend/wasm';
+import { forwardpassInvert, ForwardpassError, jacobian, solveDamped, targetCheck } from '../../lib/inverters/forwardpass';
+import { Net } from '../../lib/models/net';
+import { ShapeError } from '../../lib/tensor/guards';
+import { smallTrainedFcnn } from './trained-fcnn';
+
+let net: Net;
+before(async () => {
+  process.env.MNIST_LAB_QUIET = '1';
+  await tf.setBackend('wasm');
+  await tf.ready();
+  registerWasmTrainingKernels();
+  net = await smallTrainedFcnn(2);
+});
+
+/** A known system: logits = flatten(x)·A with a fixed random A [784,10]. */
+function linearNet(seed: number): Net & { a: tf.Tensor2D } {
+  const a = tf.randomNormal([784, 10], 0, 0.05, 'float32', seed) as tf.Tensor2D;
+  return {
+    a, name: 'linear', apply: (x) => tf.tidy(() => tf.matMul(tf.reshape(x, [x.shape[0], 784]), a)),
+    trainableVars: () => [], getWeights: () => [a], setWeights: () => undefined, dispose: () => a.dispose(),
+  };
+}
+
+test('solveDamped solves (A + μI) w = r', () => {
+  const a = [4, 1, 0, 1, 3, 1, 0, 1, 2];
+  const w = solveDamped(a, 3, 0.5, [1, 2, 3]);
+  const r = [0, 1, 2].map((i) => [0, 1, 2].reduce((s, j) => s + (a[i * 3 + j] + (i === j ? 0.5 : 0)) * w[j], 0));
+  r.forEach((v, i) => assert.ok(Math.abs(v - (i + 1)) < 1e-12));
+  assert.throws(() => solveDamped(a, 3, 0, [1, 2, 3]), ForwardpassError);
+});
+
+test('the batched Jacobian equals per-output gradients', () => {
+  const lin = linearNet(1);
+  const x = tf.randomUniform([2, 28, 28, 1], 0, 1, 'float32', 2) as tf.Tensor4D;
+  const j = jacobian(lin, x);
+  const g = tf.grad((xi: tf.Tensor) => tf.softmax(lin.apply(xi)).slice([0, 3], [1, 1]).sum())(x.slice(1, 1));
+  const diff = tf.tidy(() => tf.abs(tf.sub(j.slice([1, 3, 0], [1, 1, 784]).reshape([784]), g.reshape([784]))).max().dataSync()[0]);
+  assert.ok(diff < 1e-6, `Jacobian row differs by ${diff}`);
+  tf.dispose([x, j, g]);
+  lin.dispose();
+});
+
+test('LM converges on a small known system in a few iterations, without leaking tensors', async () => {
+  const lin = linearNet(3);
+  const targets = Int32Array.from([0, 4, 9]);
+  const before = tf.memory().numTensors;
+  const r = await forwardpassInvert(lin, { targets, seed: 1, tol: 1e-3 });
+  assert.ok(r.converged.every(Boolean), `residuals ${Array.from(r.residuals)}`);
+  assert.ok(Math.max(...r.iterations) <= 10, `iterations ${Array.from(r.iterations)}`);
+  const c = targetCheck(r.probs, r.targets);
+  c.targetProb.forEach((p) => assert.ok(Math.abs(p - 0.95) < 1e-3));
+  assert.ok(r.history[r.history.length - 1] < r.history[0]);
+  tf.dispose([r.images, r.probs]);
+  assert.equal(tf.memory().numTensors, before);
+  lin.dispose();
+});
+
+test('FORWARDPASSINV on a trained FCNN passes the ≥ 0.9 / ≤ 0.1 check for every image', async () => {
+  const targets = Int32Array.from({ length: 10 }, (_, i) => i);
+  const r = await forwardpassInvert(net, { targets, seed: 2, iterations: 30 });
+  const c = targetCheck(r.probs, r.targets);
+  assert.ok(c.pass.every(Boolean), `target probs ${Array.from(c.targetProb)}`);
+  assert.ok(Math.max(...r.iterations) <= 30);
+  tf.dispose([r.images, r.probs]);
+});
+
+test('bad inputs give clear errors', async () => {
+  await assert.rejects(forwardpassInvert(net, { targets: new Int32Array(0), seed: 1 }), /no targets/);
+  await assert.rejects(forwardpassInvert(net, { targets: Int32Array.from([1]), seed: 1, iterations: 0 }), /iterations=0/);
+  const x0 = tf.zeros([2, 28, 28, 1]) as tf.Tensor4D;
+  await assert.rejects(forwardpassInvert(net, { targets: Int32Array.from([1]), seed: 1, x0 }), ShapeError);
+  x0.dispose();
+});
