@@ -46,7 +46,8 @@ export function digitGrid(images: Images, opts: GridOptions): Buffer {
   const tileH = h * scale;
   const font = Math.max(9, Math.round(3.6 * scale));
   const titleH = opts.titles ? font + 6 : 0;
-  const labelW = opts.rowLabels ? Math.max(...opts.rowLabels.map((l) => l.length)) * font * 0.62 + 10 : 0;
+  // DejaVu Sans averages ~0.6 em a character, capitals and symbols more: leave room for them.
+  const labelW = opts.rowLabels ? Math.max(...opts.rowLabels.map((l) => l.length)) * font * 0.72 + 14 : 0;
   const headH = opts.title ? font + 12 : 0;
   const gap = 4;
   const cellW = Math.max(tileW, opts.titles ? Math.max(...opts.titles.map((t) => t.length)) * font * 0.58 : 0) + gap;
