@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { asTensor, KernelArgs } from './kernel-utils';
 
 /**
- * Fast paths for the wasm BatchMatMul and _FusedMatMul.
+ * Fast paths for the wasm BatchMatMul and _FusedMatMul (3. is groupedProduct below).
  *
  * 1. transposeA/transposeB go to a naive loop in the wasm build; only the plain product uses XNNPACK.
  *    Every Dense backward pass asks for dy·Wᵀ and xᵀ·dy, so operands are transposed explicitly first.
@@ -11,6 +11,7 @@ import { asTensor, KernelArgs } from './kernel-utils';
  *    cached, 9.3 ms when W is new, as after every optimiser step). When B is new and bigger than A,
  *    C = A·B is computed as Cᵀ = Bᵀ·Aᵀ, so the small operand is packed; the three transposes cost
  *    ~1.3 ns an element. B seen before (inference with fixed weights) takes the direct, cached route.
+ * 3. Batches of small products run as one grouped convolution instead of one XNNPACK operator each.
  */
 const PACK = 7; // relative cost of packing an element of the right operand
 const MOVE = 1; // relative cost of transposing an element
@@ -38,6 +39,22 @@ function swapLast(t: tf.Tensor): tf.Tensor {
 interface MatMulAttrs { transposeA?: boolean; transposeB?: boolean }
 
 /**
+ * Many small products (attention: 192 heads·images of 50×64·64×50): the wasm kernel creates an XNNPACK
+ * operator per batch entry (~0.3 ms each). As one grouped convolution they run in a single operator:
+ * X = op(A) laid out [1, m, k, batch] (rows as height, the inner axis as width, batch as channels),
+ * filter F[0, d, b, j] = op(B)_b[d, j] of shape [1, k, batch, n], and a depthwise conv with channel
+ * multiplier n gives out[0, i, 0, b·n + j] = Σ_d op(A)_b[i, d] · op(B)_b[d, j]. ~3–4× faster measured.
+ */
+function groupedProduct(a: tf.Tensor, b: tf.Tensor, tA: boolean, tB: boolean, batch: number, m: number, k: number, n: number): tf.Tensor {
+  const a3 = tf.reshape(a, tA ? [batch, k, m] : [batch, m, k]);
+  const b3 = tf.reshape(b, tB ? [batch, n, k] : [batch, k, n]);
+  const x = tf.reshape(tf.transpose(a3, tA ? [2, 1, 0] : [1, 2, 0]), [1, m, k, batch]) as tf.Tensor4D;
+  const f = tf.reshape(tf.transpose(b3, tB ? [2, 0, 1] : [1, 0, 2]), [1, k, batch, n]) as tf.Tensor4D;
+  const y = tf.depthwiseConv2d(x, f, 1, 'valid');
+  return tf.reshape(tf.transpose(tf.reshape(y, [m, batch, n]), [1, 0, 2]), [...a.shape.slice(0, -2), m, n]);
+}
+
+/**
  * Plain product op(a)·op(b) through the original kernel (called with transposes off), choosing between
  * the direct and the swapped route by the cost model above. Returns a Tensor in the current scope.
  */
@@ -45,6 +62,10 @@ function product(original: tf.KernelFunc, args: KernelArgs, a: tf.Tensor, b: tf.
   const m = tA ? a.shape[a.rank - 1] : a.shape[a.rank - 2];
   const k = tA ? a.shape[a.rank - 2] : a.shape[a.rank - 1];
   const n = tB ? b.shape[b.rank - 2] : b.shape[b.rank - 1];
+  const batchA = a.size / (m * k);
+  const batchB = b.size / (k * n);
+  const sameBatch = batchA === batchB && a.rank === b.rank && a.shape.slice(0, -2).every((d, i) => d === b.shape[i]);
+  if (batchA > 1 && sameBatch && m * k * n <= 1 << 20) return groupedProduct(a, b, tA, tB, batchA, m, k, n);
   const cachedB = !tB && (packed.has(b.dataId) || (bReused ?? reused(b)));
   const direct = (cachedB ? 0 : PACK * k * n) + (tA ? MOVE * m * k : 0) + (tB ? MOVE * k * n : 0);
   const swapped = PACK * k * m + (tA ? 0 : MOVE * m * k) + (tB ? 0 : MOVE * k * n) + MOVE * m * n;
@@ -96,7 +117,10 @@ function activate(y: tf.Tensor, activation: string, prelu: tf.Tensor | null, alp
   }
 }
 
-/** _FusedMatMul: product via the planner above (with the original BatchMatMul), then bias and activation. */
+/**
+ * _FusedMatMul: the original fused kernel when B is packed already or cheap to pack (rank 2 only);
+ * otherwise the product via the planner above (with the original BatchMatMul), then bias and activation.
+ */
 export function fastFusedMatMul(originalFused: tf.KernelFunc, originalBatchMatMul: () => tf.KernelFunc): tf.KernelFunc {
   return ((args: KernelArgs) => {
     const attrs = args.attrs as MatMulAttrs & { activation?: string; leakyreluAlpha?: number };
@@ -109,7 +133,10 @@ export function fastFusedMatMul(originalFused: tf.KernelFunc, originalBatchMatMu
     const n = tB ? b.shape[b.rank - 2] : b.shape[b.rank - 1];
     // The fused kernel is fastest when B is already packed, or when packing B is cheap anyway.
     const again = packed.has(b.dataId) || reused(b);
-    if (!tA && !tB && (again || n <= m)) {
+    // The wasm _FusedMatMul adds the bias wrongly when there is a batch axis (tfjs 4.22: errors of
+    // order 1 for [2, m, k]·[2, k, n] + bias), so batched products always take the composed route.
+    const batched = a.size > m * k || b.size > k * n;
+    if (!tA && !tB && !batched && (again || n <= m)) {
       packed.add(b.dataId);
       return originalFused(args as unknown as Parameters<tf.KernelFunc>[0]);
     }

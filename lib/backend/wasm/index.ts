@@ -5,6 +5,8 @@ import { conv2dBackpropFilterConfig } from './conv2d-backprop-filter';
 import { conv2dBackpropInputConfig } from './conv2d-backprop-input';
 import { depthwiseBackpropFilterConfig, depthwiseBackpropInputConfig } from './depthwise-backprop';
 import { fastMaxPoolGrad } from './max-pool-grad';
+import { fastSum } from './sum';
+import { fastTranspose } from './transpose';
 import { unsortedSegmentSumConfig } from './unsorted-segment-sum';
 
 /** Kernels added outright (missing from the wasm build) or replacing a slow wasm kernel entirely. */
@@ -22,6 +24,8 @@ const WRAPPERS: { name: string; wrap: (orig: tf.KernelFunc) => tf.KernelFunc }[]
   // Needs the unwrapped BatchMatMul: looked up lazily, after BatchMatMul was wrapped.
   { name: '_FusedMatMul', wrap: (orig) => fastFusedMatMul(orig, () => originals.get('BatchMatMul') as tf.KernelFunc) },
   { name: 'MaxPoolGrad', wrap: fastMaxPoolGrad },
+  { name: 'Sum', wrap: fastSum },
+  { name: 'Transpose', wrap: fastTranspose },
 ];
 
 const ours = new Set<tf.KernelFunc>();
