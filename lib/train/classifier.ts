@@ -34,14 +34,28 @@ export function thin(values: number[], most: number): number[] {
  * config, data size): a second run loads the weights. `modelKey` must describe the architecture.
  */
 export async function trainClassifier(net: Net, modelKey: unknown, data: Dataset, cfg: ClassifierTraining, label = net.name): Promise<ClassifierReport & { cached: boolean }> {
-  const key = { kind: 'classifier', model: modelKey, training: cfg, data: { n: data.n } };
+  return trainSupervised(net, { kind: 'classifier', model: modelKey, training: cfg, data: { n: data.n } }, data, cfg, label, crossEntropy);
+}
+
+/**
+ * The body of trainClassifier with any loss of (outputs, one-hot targets), e.g. a prototype
+ * network's; `key` is the whole cache key (it must describe model, training and data).
+ */
+export async function trainSupervised(
+  net: Net,
+  key: unknown,
+  data: Dataset,
+  cfg: ClassifierTraining,
+  label: string,
+  loss: (outputs: tf.Tensor, targets: tf.Tensor) => tf.Scalar,
+): Promise<ClassifierReport & { cached: boolean }> {
   const { meta, cached } = await cachedWeights(key, net, async () => {
     const y = oneHot(data.labels);
     const optimizer = makeOptimizer(cfg.optimizer);
     try {
       const r = await trainLoop({
         vars: net.trainableVars(),
-        loss: (xb, yb) => crossEntropy(net.apply(xb, true), yb),
+        loss: (xb, yb) => loss(net.apply(xb, true), yb),
         optimizer,
         x: data.images,
         y,

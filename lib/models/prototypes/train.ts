@@ -1,9 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import { Dataset, oneHot } from '../../data/mnist';
-import { cachedWeights } from '../../train/cache';
-import { ClassifierReport, ClassifierTraining, thin } from '../../train/classifier';
-import { trainLoop } from '../../train/loop';
-import { makeOptimizer } from '../../train/optimizers';
+import { Dataset } from '../../data/mnist';
+import { ClassifierReport, ClassifierTraining, trainSupervised } from '../../train/classifier';
 import { BusemannModel } from './busemann';
 import { HypersphereModel } from './hypersphere';
 
@@ -22,28 +19,7 @@ export async function trainPrototypeModel(
   label = model.net.name,
 ): Promise<ClassifierReport & { cached: boolean }> {
   const key = { kind: `prototype-${model.kind}`, model: modelKey, dims: model.dims, training: cfg, data: { n: data.n } };
-  const { meta, cached } = await cachedWeights(key, model.net, async () => {
-    const y = oneHot(data.labels);
-    const optimizer = makeOptimizer(cfg.optimizer);
-    try {
-      const r = await trainLoop({
-        vars: model.net.trainableVars(),
-        loss: (xb, yb) => model.loss(model.net.apply(xb, true), yb),
-        optimizer,
-        x: data.images,
-        y,
-        epochs: cfg.epochs,
-        batchSize: cfg.batchSize,
-        seed: cfg.seed,
-        label,
-      });
-      return { epochLosses: r.epochLosses, stepLosses: thin(r.losses, 500), seconds: r.seconds, imagesPerSecond: r.imagesPerSecond };
-    } finally {
-      y.dispose();
-      optimizer.dispose();
-    }
-  });
-  return { ...meta, cached };
+  return trainSupervised(model.net, key, data, cfg, label, (outputs, targets) => model.loss(outputs, targets));
 }
 
 /** Outputs (points) of the network for many images, in batches: [n, D]. */
