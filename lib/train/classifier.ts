@@ -34,30 +34,36 @@ export function thin(values: number[], most: number): number[] {
  * config, data size): a second run loads the weights. `modelKey` must describe the architecture.
  */
 export async function trainClassifier(net: Net, modelKey: unknown, data: Dataset, cfg: ClassifierTraining, label = net.name): Promise<ClassifierReport & { cached: boolean }> {
-  return trainSupervised(net, { kind: 'classifier', model: modelKey, training: cfg, data: { n: data.n } }, data, cfg, label, crossEntropy);
+  const y = oneHot(data.labels);
+  try {
+    return await trainSupervised(net, { kind: 'classifier', model: modelKey, training: cfg, data: { n: data.n } }, data.images, y, cfg, label, crossEntropy);
+  } finally {
+    y.dispose();
+  }
 }
 
 /**
- * The body of trainClassifier with any loss of (outputs, one-hot targets), e.g. a prototype
- * network's; `key` is the whole cache key (it must describe model, training and data).
+ * The body of trainClassifier for any targets (one-hot or soft labels, e.g. VAE mixtures) and any
+ * loss of (outputs, targets), e.g. a prototype network's; `key` is the whole cache key (it must
+ * describe model, training and data).
  */
 export async function trainSupervised(
   net: Net,
   key: unknown,
-  data: Dataset,
+  x: tf.Tensor,
+  y: tf.Tensor,
   cfg: ClassifierTraining,
   label: string,
   loss: (outputs: tf.Tensor, targets: tf.Tensor) => tf.Scalar,
 ): Promise<ClassifierReport & { cached: boolean }> {
   const { meta, cached } = await cachedWeights(key, net, async () => {
-    const y = oneHot(data.labels);
     const optimizer = makeOptimizer(cfg.optimizer);
     try {
       const r = await trainLoop({
         vars: net.trainableVars(),
         loss: (xb, yb) => loss(net.apply(xb, true), yb),
         optimizer,
-        x: data.images,
+        x,
         y,
         epochs: cfg.epochs,
         batchSize: cfg.batchSize,
@@ -66,7 +72,6 @@ export async function trainSupervised(
       });
       return { epochLosses: r.epochLosses, stepLosses: thin(r.losses, 500), seconds: r.seconds, imagesPerSecond: r.imagesPerSecond };
     } finally {
-      y.dispose();
       optimizer.dispose();
     }
   });

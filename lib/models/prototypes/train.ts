@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { Dataset } from '../../data/mnist';
+import { Dataset, oneHot } from '../../data/mnist';
 import { ClassifierReport, ClassifierTraining, trainSupervised } from '../../train/classifier';
 import { BusemannModel } from './busemann';
 import { HypersphereModel } from './hypersphere';
@@ -19,7 +19,12 @@ export async function trainPrototypeModel(
   label = model.net.name,
 ): Promise<ClassifierReport & { cached: boolean }> {
   const key = { kind: `prototype-${model.kind}`, model: modelKey, dims: model.dims, training: cfg, data: { n: data.n } };
-  return trainSupervised(model.net, key, data, cfg, label, (outputs, targets) => model.loss(outputs, targets));
+  const y = oneHot(data.labels);
+  try {
+    return await trainSupervised(model.net, key, data.images, y, cfg, label, (outputs, targets) => model.loss(outputs, targets));
+  } finally {
+    y.dispose();
+  }
 }
 
 /** Outputs (points) of the network for many images, in batches: [n, D]. */

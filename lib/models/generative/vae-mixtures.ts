@@ -1,0 +1,48 @@
+import * as tf from '@tensorflow/tfjs';
+import { Dataset, oneHot } from '../../data/mnist';
+import { makeRng } from '../../tensor/rng';
+import { cachedWeights } from '../../train/cache';
+import { trainLoop } from '../../train/loop';
+import { makeOptimizer } from '../../train/optimizers';
+import { Vae, vaeLoss } from './vae';
+
+/** Train a VAE on images (reconstruction + KL), cached under `key`. */
+export async function trainVae(vae: Vae, key: unknown, images: tf.Tensor, o: { epochs: number; lr: number; batchSize: number; seed: number }): Promise<{ finalLoss: number }> {
+  const { meta } = await cachedWeights(key, vae, async () => {
+    const optimizer = makeOptimizer({ name: 'adam', lr: o.lr });
+    const loss = vaeLoss(vae, o.seed);
+    try {
+      // The targets are the inputs themselves: trainLoop hands them on and the loss ignores them.
+      const r = await trainLoop({ vars: vae.trainableVars(), loss: (xb) => loss(xb), optimizer, x: images, y: images, epochs: o.epochs, batchSize: o.batchSize, seed: o.seed, label: 'VAE' });
+      return { finalLoss: r.epochLosses[r.epochLosses.length - 1] };
+    } finally {
+      optimizer.dispose();
+    }
+  });
+  return meta;
+}
+
+export interface MixturePair {
+  i: number;
+  j: number;
+  a: number;
+}
+
+/**
+ * Intermediate classes (thesis eq. 3.3): for random pairs of training digits, decode
+ * z = α·μ(x_i) + (1 − α)·μ(x_j) and label it with the soft vector α·e(y_i) + (1 − α)·e(y_j).
+ */
+export function vaeMixtures(vae: Vae, data: Dataset, count: number, seed: number): { images: tf.Tensor4D; soft: tf.Tensor2D; pairs: MixturePair[] } {
+  const rng = makeRng(seed);
+  const pairs = Array.from({ length: count }, () => ({ i: rng.int(data.n), j: rng.int(data.n), a: rng.uniform() }));
+  const out = tf.tidy(() => {
+    const mu = vae.encode(data.images).mu;
+    const alpha = tf.tensor2d(pairs.map((p) => p.a), [pairs.length, 1]);
+    const pick = (k: 'i' | 'j') => Int32Array.from(pairs, (p) => p[k]);
+    const z = alpha.mul(tf.gather(mu, pick('i'))).add(tf.scalar(1).sub(alpha).mul(tf.gather(mu, pick('j'))));
+    const label = (k: 'i' | 'j') => oneHot(Int32Array.from(pairs, (p) => data.labels[p[k]]));
+    const soft = alpha.mul(label('i')).add(tf.scalar(1).sub(alpha).mul(label('j')));
+    return { images: vae.decode(z) as tf.Tensor4D, soft: soft as tf.Tensor2D };
+  });
+  return { ...out, pairs };
+}
