@@ -29,3 +29,32 @@ export function writeFileAtomic(file: string, data: string | Uint8Array): void {
   fs.writeFileSync(tmp, data);
   fs.renameSync(tmp, file);
 }
+
+const sleepSync = (ms: number): void => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms) as unknown as void;
+
+/**
+ * Run a read-modify-write of `file` under a cross-process lock (notebooks run two at a time and
+ * share figures/manifest.json and figures/leaderboard.csv). The lock is a directory: mkdir is atomic.
+ * A lock older than `staleMs` is left over from a killed process and is taken over.
+ */
+export function withFileLock<T>(file: string, fn: () => T, staleMs = 30_000): T {
+  const lock = `${file}.lock`;
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  for (let waited = 0; ; waited += 20) {
+    try {
+      fs.mkdirSync(lock);
+      break;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      const age = (() => { try { return Date.now() - fs.statSync(lock).mtimeMs; } catch { return 0; } })();
+      if (age > staleMs) fs.rmSync(lock, { recursive: true, force: true });
+      else if (waited > 4 * staleMs) throw new Error(`${lock} has been held for ${waited} ms; if no notebook is running, delete it.`);
+      sleepSync(20);
+    }
+  }
+  try {
+    return fn();
+  } finally {
+    fs.rmSync(lock, { recursive: true, force: true });
+  }
+}

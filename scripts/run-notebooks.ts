@@ -1,13 +1,17 @@
 /**
  * Execute notebooks headlessly in real Jupyter on the tslab kernel:
- *   node --import tsx scripts/run-notebooks.ts [--profile quick|paper] [--figures DIR] [--twice] [00 03 ...]
+ *   node --import tsx scripts/run-notebooks.ts [--profile quick|paper] [--figures DIR] [--twice] [--jobs N] [00 03 ...]
  * --twice runs every cell twice over in one kernel (a user re-running the whole notebook).
+ * --jobs N runs N notebooks at once (default: the number of CPU cores, at most 2): the wasm backend
+ * computes on one thread, so one notebook leaves the second core idle. A notebook whose metadata says
+ * `"mnist_lab": {"runs_after_others": true}` (the leaderboard) starts when all the others are done.
  * Executed copies go to notebooks/.executed/ (ignored). tslab reports a throwing cell only on its
  * stderr and then silently skips the remaining cells, and nbconvert's own error is empty; so each
  * run gets a sentinel last cell, and a run whose sentinel did not print failed: we print the
  * failing cell's number and its real error text.
  */
-import { spawnSync } from 'child_process';
+import { spawn } from 'child_process';
+import * as os from 'os';
 import * as fs from 'fs';
 import * as path from 'path';
 
@@ -32,6 +36,7 @@ function parseArgs(argv: string[]) {
   let figures: string | undefined;
   let timeout = 1800;
   let twice = false;
+  let jobs = Math.min(2, os.cpus().length);
   const names: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -39,25 +44,44 @@ function parseArgs(argv: string[]) {
     else if (a === '--figures') figures = path.resolve(argv[++i]);
     else if (a === '--timeout') timeout = Number(argv[++i]);
     else if (a === '--twice') twice = true;
-    else if (a.startsWith('--')) throw new Error(`unknown option ${a}; use --profile quick|paper, --figures DIR, --timeout SECONDS`);
+    else if (a === '--jobs') jobs = Math.max(1, Number(argv[++i]) || 1);
+    else if (a.startsWith('--')) throw new Error(`unknown option ${a}; use --profile quick|paper, --figures DIR, --timeout SECONDS, --twice, --jobs N`);
     else names.push(a);
   }
   if (profile !== 'quick' && profile !== 'paper') throw new Error(`--profile ${profile}: use quick or paper`);
-  return { profile, figures, timeout, twice, names };
+  return { profile, figures, timeout, twice, jobs, names };
 }
 
 function pickNotebooks(names: string[]): string[] {
   const all = fs.readdirSync(nbDir).filter((f) => /^\d\d-.*\.ipynb$/.test(f)).sort();
   if (names.length === 0) return all;
   return names.map((n) => {
-    const hit = all.find((f) => f === n || f.startsWith(`${n}-`) || f === path.basename(n));
+    const hit = all.find((f) => f === n || f === `${n}.ipynb` || f.startsWith(`${n}-`) || f === path.basename(n));
     if (!hit) throw new Error(`no notebook matches "${n}"; have: ${all.join(', ')}`);
     return hit;
   });
 }
 
+/** nbconvert as a child process; resolves with its exit status and the tail of its stderr. */
+function nbconvert(args: string[], env: NodeJS.ProcessEnv): Promise<{ status: number | string; stderr: string }> {
+  return new Promise((resolve) => {
+    const p = spawn('jupyter', ['nbconvert', ...args], { env, cwd: nbDir, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    p.stderr.on('data', (d: Buffer) => {
+      stderr = (stderr + d.toString()).slice(-20000);
+    });
+    p.on('error', (e) => resolve({ status: `spawn error ${e.message}`, stderr }));
+    p.on('close', (code, signal) => resolve({ status: code ?? signal ?? 'unknown', stderr }));
+  });
+}
+
+const runsAfterOthers = (file: string): boolean => {
+  const nb = JSON.parse(fs.readFileSync(path.join(nbDir, file), 'utf8'));
+  return Boolean(nb.metadata?.mnist_lab?.runs_after_others);
+};
+
 /** Returns null on success, else a report naming the failing cell and its error text. */
-function runOne(file: string, env: NodeJS.ProcessEnv, timeout: number, twice: boolean): string | null {
+async function runOne(file: string, env: NodeJS.ProcessEnv, timeout: number, twice: boolean): Promise<string | null> {
   const nb = JSON.parse(fs.readFileSync(path.join(nbDir, file), 'utf8'));
   if (twice) nb.cells = [...nb.cells, ...nb.cells.map((c: Cell) => ({ ...c, id: `${c.id ?? 'c'}-again` }))];
   nb.cells.push({ cell_type: 'code', id: 'sentinel', metadata: {}, execution_count: null, outputs: [], source: `console.log("${SENTINEL}")` });
@@ -66,14 +90,13 @@ function runOne(file: string, env: NodeJS.ProcessEnv, timeout: number, twice: bo
   fs.writeFileSync(tmp, JSON.stringify(nb));
   fs.mkdirSync(outDir, { recursive: true });
   try {
-    const r = spawnSync(
-      'jupyter',
-      ['nbconvert', '--to', 'notebook', '--execute', '--allow-errors', `--ExecutePreprocessor.timeout=${timeout}`, '--ExecutePreprocessor.record_timing=False',
+    const r = await nbconvert(
+      ['--to', 'notebook', '--execute', '--allow-errors', `--ExecutePreprocessor.timeout=${timeout}`, '--ExecutePreprocessor.record_timing=False',
         '--ExecutePreprocessor.kernel_name=tslab', '--output-dir', outDir, '--output', file, tmp],
-      { env, cwd: nbDir, encoding: 'utf8', maxBuffer: 64 << 20 },
+      env,
     );
     if (r.status !== 0) {
-      return `jupyter nbconvert exited ${r.status ?? r.signal}:\n${(r.stderr ?? '').split('\n').slice(-25).join('\n')}`;
+      return `jupyter nbconvert exited ${r.status}:\n${(r.stderr ?? '').split('\n').slice(-25).join('\n')}`;
     }
     const done = JSON.parse(fs.readFileSync(path.join(outDir, file), 'utf8'));
     const cells: Cell[] = done.cells;
@@ -100,8 +123,8 @@ function runOne(file: string, env: NodeJS.ProcessEnv, timeout: number, twice: bo
   }
 }
 
-function main() {
-  const { profile, figures, timeout, twice, names } = parseArgs(process.argv.slice(2));
+async function main() {
+  const { profile, figures, timeout, twice, jobs, names } = parseArgs(process.argv.slice(2));
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     MNIST_LAB_PROFILE: profile,
@@ -115,10 +138,10 @@ function main() {
   }
   let passed = 0;
   let failed = 0;
-  for (const file of pickNotebooks(names)) {
+  const run = async (file: string): Promise<void> => {
     const t0 = Date.now();
     process.stdout.write(`▶ ${file} (profile ${profile}) ...\n`);
-    const err = runOne(file, env, timeout, twice);
+    const err = await runOne(file, env, timeout, twice);
     const secs = ((Date.now() - t0) / 1000).toFixed(1);
     if (err) {
       failed++;
@@ -127,9 +150,17 @@ function main() {
       passed++;
       console.log(`✓ ${file} ran in ${secs} s`);
     }
-  }
-  console.log(`notebooks: ${passed} passed, ${failed} failed`);
+  };
+  const t0 = Date.now();
+  const files = pickNotebooks(names);
+  const queue = files.filter((f) => !runsAfterOthers(f));
+  // A pool of `jobs` workers, each taking the next notebook in order.
+  await Promise.all(Array.from({ length: Math.min(jobs, queue.length) }, async () => {
+    for (let f = queue.shift(); f !== undefined; f = queue.shift()) await run(f);
+  }));
+  for (const f of files.filter(runsAfterOthers)) await run(f);
+  console.log(`notebooks: ${passed} passed, ${failed} failed, ${((Date.now() - t0) / 1000).toFixed(0)} s wall with ${jobs} at a time`);
   process.exit(failed ? 1 : 0);
 }
 
-main();
+void main();

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import * as fs from 'fs';
 import * as path from 'path';
-import { writeFileAtomic } from '../paths';
+import { withFileLock, writeFileAtomic } from '../paths';
 import { display, escapeHtml } from '../plot/display';
 import { figuresDir } from '../plot/figure';
 import { runContext } from '../run-context';
@@ -107,12 +107,14 @@ export function writeLeaderboard(rows: LeaderboardRow[], file = leaderboardFile(
 /** Adds `row`, replacing an earlier row of the same method, notebook and profile. */
 export function upsertRow(row: LeaderboardRow, file = leaderboardFile()): LeaderboardRow[] {
   const same = (r: LeaderboardRow) => r.method === row.method && String(r.notebook) === row.notebook && r.profile === row.profile;
-  const rows = readLeaderboard(file);
-  const i = rows.findIndex(same);
-  if (i >= 0) rows[i] = row;
-  else rows.push(row);
-  writeLeaderboard(rows, file);
-  return rows;
+  return withFileLock(file, () => {
+    const rows = readLeaderboard(file);
+    const i = rows.findIndex(same);
+    if (i >= 0) rows[i] = row;
+    else rows.push(row);
+    writeLeaderboard(rows, file);
+    return rows;
+  });
 }
 
 const fmt = (v: unknown): string => (v === null || v === undefined ? '—' : typeof v === 'number' ? (Number.isInteger(v) ? String(v) : v.toPrecision(4)) : String(v));

@@ -2,7 +2,7 @@ import { execSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { runContext } from '../run-context';
-import { fromRoot, writeFileAtomic } from '../paths';
+import { fromRoot, withFileLock, writeFileAtomic } from '../paths';
 import { display } from './display';
 
 export interface ManifestEntry {
@@ -38,10 +38,12 @@ function commit(): string {
 
 function updateManifest(name: string, entry: ManifestEntry): void {
   const file = path.join(figuresDir(), 'manifest.json');
-  const manifest: Record<string, ManifestEntry> = fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, 'utf8')) : {};
-  manifest[name] = entry;
-  const sorted = Object.fromEntries(Object.keys(manifest).sort().map((k) => [k, manifest[k]]));
-  writeFileAtomic(file, JSON.stringify(sorted, null, 1) + '\n');
+  withFileLock(file, () => {
+    const manifest: Record<string, ManifestEntry> = fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, 'utf8')) : {};
+    manifest[name] = entry;
+    const sorted = Object.fromEntries(Object.keys(manifest).sort().map((k) => [k, manifest[k]]));
+    writeFileAtomic(file, JSON.stringify(sorted, null, 1) + '\n');
+  });
 }
 
 /**
