@@ -13,6 +13,7 @@ import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { registerWasmTrainingKernels } from '../lib/backend/wasm';
+import { tvPrior } from '../lib/inverters/priors';
 import { createCnn } from '../lib/models/cnn';
 import { createFcnn } from '../lib/models/fcnn';
 import { Net } from '../lib/models/net';
@@ -77,13 +78,8 @@ function randomBatch(n: number, seed: number) {
 
 const ce = (y: tf.Tensor, logits: tf.Tensor) => tf.losses.softmaxCrossEntropy(y, logits) as tf.Scalar;
 
-/** Anisotropic squared total variation, as in lib/inverters/priors.ts. */
-function tv(x: tf.Tensor4D): tf.Scalar {
-  const [n, h, w, c] = x.shape;
-  const dh = tf.sub(tf.slice(x, [0, 1, 0, 0], [n, h - 1, w, c]), tf.slice(x, [0, 0, 0, 0], [n, h - 1, w, c]));
-  const dw = tf.sub(tf.slice(x, [0, 0, 1, 0], [n, h, w - 1, c]), tf.slice(x, [0, 0, 0, 0], [n, h, w - 1, c]));
-  return tf.add(tf.sum(tf.square(dh)), tf.sum(tf.square(dw))) as tf.Scalar;
-}
+/** The project's TV prior (thesis eq. 2.5, gradient written out): what the notebooks' inversions run. */
+const tv = (x: tf.Tensor4D): tf.Scalar => tvPrior(1).term(x);
 
 function trainRate(backend: string, make: () => Net): number {
   const net = make();

@@ -122,7 +122,8 @@ def infer_rate(make, seconds):
 
 
 def tv(x):
-    return ((x[:, :, 1:, :] - x[:, :, :-1, :]) ** 2).sum() + ((x[:, :, :, 1:] - x[:, :, :, :-1]) ** 2).sum()
+    # lib/inverters/priors.ts tvPrior: summed per image, mean over the batch
+    return (((x[:, :, 1:, :] - x[:, :, :-1, :]) ** 2).sum() + ((x[:, :, :, 1:] - x[:, :, :, :-1]) ** 2).sum()) / x.shape[0]
 
 
 def inversion_rate(seconds):

@@ -243,6 +243,27 @@ test('Transpose of rank 5 and 6 matches cpu for random permutations', async () =
   }
 });
 
+test('Slice matches cpu exactly on random ranks 1–6, begins and sizes (incl. -1), float32 and int32', async () => {
+  for (let i = 0; i < 40; i++) {
+    const rank = int(1, 6);
+    const shape = Array.from({ length: rank }, () => int(1, 7));
+    const begin = shape.map((d) => rng.int(d));
+    const size = shape.map((d, a) => (rng.int(3) === 0 ? -1 : 1 + rng.int(d - begin[a])));
+    const x = i % 5 === 4 ? tf.cast(tf.mul(rnd(shape), 100), 'int32') : rnd(shape);
+    const e = await wasmVsCpu(() => tf.cast(tf.slice(x, begin, size), 'float32'));
+    record('Slice', e);
+    assert.ok(e === 0, `${shape} begin ${begin} size ${size}: ${e}`);
+    x.dispose();
+  }
+  // The cases lib slices most: one-channel images and conv crops.
+  const img = rnd([10, 28, 28, 1]);
+  for (const [b, z] of [[[0, 1, 0, 0], [10, 27, 28, 1]], [[0, 0, 1, 0], [10, 28, 27, 1]], [[2, 0, 0, 0], [3, 28, 28, 1]]] as [number[], number[]][]) {
+    const e = await wasmVsCpu(() => tf.slice(img, b, z));
+    assert.ok(e === 0, `image slice ${b} ${z}: ${e}`);
+  }
+  img.dispose();
+});
+
 test('the wasm ResizeNearestNeighborGrad (kept) is the adjoint of the resize for batches > 1', async () => {
   // ⟨resize(x), dy⟩ = ⟨x, grad(dy)⟩. (The cpu kernel fails this for batch > 1 in tfjs 4.22.)
   await tf.setBackend('wasm');

@@ -57,3 +57,26 @@ test('bad weights, norms and μ shapes fail with a message naming the value', ()
   assert.throws(() => meanPrior(bad, 1, 'l2'), /\[28,28,1\]/);
   tf.dispose([mu, bad]);
 });
+
+test('tvPrior gradient (Laplacian of the edge-replicated image) equals autodiff of eq. 2.5, any shape', () => {
+  const reference = (x: tf.Tensor4D) => {
+    const [, h, w] = x.shape;
+    const dx = x.slice([0, 0, 1, 0], [-1, h, w - 1, -1]).sub(x.slice([0, 0, 0, 0], [-1, h, w - 1, -1]));
+    const dy = x.slice([0, 1, 0, 0], [-1, h - 1, w, -1]).sub(x.slice([0, 0, 0, 0], [-1, h - 1, w, -1]));
+    return dx.square().sum([1, 2, 3]).add(dy.square().sum([1, 2, 3])).mean() as tf.Scalar;
+  };
+  for (const shape of [[3, 28, 28, 1], [2, 5, 7, 3], [1, 2, 2, 1]] as [number, number, number, number][]) {
+    const before = tf.memory().numTensors;
+    const x = tf.randomNormal(shape, 0, 1, 'float32', shape[1]) as tf.Tensor4D;
+    const ours = tf.grad((t: tf.Tensor) => tvPrior(1).term(t as tf.Tensor4D).mul(3))(x);
+    const ref = tf.grad((t: tf.Tensor) => reference(t as tf.Tensor4D).mul(3))(x);
+    const rel = tf.tidy(() => tf.max(tf.abs(tf.sub(ours, ref))).div(tf.max(tf.abs(ref))));
+    const err = rel.dataSync()[0];
+    rel.dispose();
+    assert.ok(err < 1e-6, `shape ${shape}: relative error ${err}`);
+    const gap = tf.tidy(() => tf.abs(tf.sub(tvPrior(1).term(x), reference(x))));
+    assert.ok(gap.dataSync()[0] < 1e-4);
+    tf.dispose([x, ours, ref, gap]);
+    assert.equal(tf.memory().numTensors, before, 'the custom gradient leaks no tensors');
+  }
+});

@@ -5,6 +5,7 @@ import { conv2dBackpropFilterConfig } from './conv2d-backprop-filter';
 import { conv2dBackpropInputConfig } from './conv2d-backprop-input';
 import { depthwiseBackpropFilterConfig, depthwiseBackpropInputConfig } from './depthwise-backprop';
 import { fastMaxPoolGrad } from './max-pool-grad';
+import { fastSlice } from './slice';
 import { fastSum } from './sum';
 import { fastTranspose } from './transpose';
 import { unsortedSegmentSumConfig } from './unsorted-segment-sum';
@@ -24,6 +25,7 @@ const WRAPPERS: { name: string; wrap: (orig: tf.KernelFunc) => tf.KernelFunc }[]
   // Needs the unwrapped BatchMatMul: looked up lazily, after BatchMatMul was wrapped.
   { name: '_FusedMatMul', wrap: (orig) => fastFusedMatMul(orig, () => originals.get('BatchMatMul') as tf.KernelFunc) },
   { name: 'MaxPoolGrad', wrap: fastMaxPoolGrad },
+  { name: 'Slice', wrap: fastSlice },
   { name: 'Sum', wrap: fastSum },
   { name: 'Transpose', wrap: fastTranspose },
 ];
