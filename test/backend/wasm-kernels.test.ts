@@ -264,6 +264,23 @@ test('Slice matches cpu exactly on random ranks 1–6, begins and sizes (incl. -
   img.dispose();
 });
 
+test('Concat matches cpu exactly on random ranks, axes and input counts, float32 and int32', async () => {
+  for (let i = 0; i < 30; i++) {
+    const rank = int(1, 5);
+    const axis = rng.int(rank);
+    const shape = Array.from({ length: rank }, () => int(1, 6));
+    const parts = Array.from({ length: int(2, 4) }, () => {
+      const s = shape.slice();
+      s[axis] = int(1, 70);
+      return i % 4 === 3 ? tf.cast(tf.mul(rnd(s), 100), 'int32') : rnd(s);
+    });
+    const e = await wasmVsCpu(() => tf.cast(tf.concat(parts, axis - (i % 2) * rank), 'float32'));
+    record('Concat', e);
+    assert.ok(e === 0, `${shape} axis ${axis}: ${e}`);
+    tf.dispose(parts);
+  }
+});
+
 test('the wasm ResizeNearestNeighborGrad (kept) is the adjoint of the resize for batches > 1', async () => {
   // ⟨resize(x), dy⟩ = ⟨x, grad(dy)⟩. (The cpu kernel fails this for batch > 1 in tfjs 4.22.)
   await tf.setBackend('wasm');

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { fastBatchMatMul, fastFusedMatMul } from './batch-matmul';
+import { fastConcat } from './concat';
 import { conv2dBackpropFilterConfig } from './conv2d-backprop-filter';
 import { conv2dBackpropInputConfig } from './conv2d-backprop-input';
 import { depthwiseBackpropFilterConfig, depthwiseBackpropInputConfig } from './depthwise-backprop';
@@ -26,6 +27,7 @@ const WRAPPERS: { name: string; wrap: (orig: tf.KernelFunc) => tf.KernelFunc }[]
   { name: '_FusedMatMul', wrap: (orig) => fastFusedMatMul(orig, () => originals.get('BatchMatMul') as tf.KernelFunc) },
   { name: 'MaxPoolGrad', wrap: fastMaxPoolGrad },
   { name: 'Slice', wrap: fastSlice },
+  { name: 'Concat', wrap: fastConcat },
   { name: 'Sum', wrap: fastSum },
   { name: 'Transpose', wrap: fastTranspose },
 ];
