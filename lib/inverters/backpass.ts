@@ -202,10 +202,17 @@ export interface BackpassOptions {
   maxAbs?: number;
   /**
    * What to do with a value outside SELU⁻¹'s domain: 'reject' the sample (the paper: "return
-   * error"), or 'clip' it to −λα + margin and let the forward verification judge the result
-   * (a repair beyond the paper, for deep nets whose inverses leave the domain; counted in `clipped`).
+   * error"); 'clip' it to −λα + margin and let the forward verification judge the result (a
+   * repair beyond the paper; counted in `clippedFraction`); or 'project': move the preimage
+   * inside the null space of the layer above until it lies in the domain (alternating
+   * projections, see `projectIntoDomain`; beyond the paper, exact: W·x is unchanged). A sample
+   * for which no feasible preimage is found is still rejected.
    */
-  domain?: 'reject' | 'clip';
+  domain?: 'reject' | 'clip' | 'project';
+  /** 'project': the lower bound aimed at is −λα + floorGap (default 0.5), well inside the domain. */
+  floorGap?: number;
+  /** 'project': at most this many alternating-projection sweeps per layer (default 3000; rows that are done drop out). */
+  projectIterations?: number;
   /** Rounds of fresh null-space samples for rejected samples (default 5). */
   rounds?: number;
   seed: number;
@@ -222,6 +229,11 @@ export interface BackpassResult {
   rejected: Record<string, number>;
   /** Values raised to SELU's floor (domain: 'clip'), as a fraction of all hidden values of the accepted images' passes. */
   clippedFraction: number;
+  /**
+   * 'project' only, per layer ("layer 3"): how many samples left SELU⁻¹'s domain there and were
+   * projected back, how many of those projections succeeded, and the most sweeps one needed.
+   */
+  projected: Record<string, { samples: number; feasible: number; maxIterations: number }>;
   /** Samples attempted (n plus the redraws). */
   attempts: number;
   seconds: number;
@@ -269,10 +281,67 @@ export function targetCheck(probs: tf.Tensor2D, targets: Int32Array, minTarget =
 }
 
 /**
+ * Beyond the paper: find, for each row, a point of the affine set A = {x : W_r x = W_r x_p} (all
+ * preimages the clamped layer allows: x_p plus any null-space vector) that also lies in the box
+ * B = {x ≥ lower}, starting from the paper's sample x₀ = x_p + Null(W)s. Alternating projections
+ * (von Neumann / Bregman's POCS for two convex sets):
+ *   y ← max(x, lower)            (onto B)
+ *   x ← y − V_r V_rᵀ y + x_p     (onto A: keep y's null-space part, restore the row-space part)
+ * A point already in B is a fixed point (feasible samples are left as they are); if A ∩ B is
+ * non-empty the iterates converge to a point in it, so x (always in A) eventually satisfies
+ * x > accept for any accept < lower. Rows are [m, in]; x_p's rows lie in the row space span(V_r).
+ * Returns the new rows and, per row, the sweeps used (−1: still outside after `iterations`).
+ */
+export function projectIntoDomain(x0: tf.Tensor2D, xp: tf.Tensor2D, rowSpace: tf.Tensor2D, lower: number, accept: number, iterations: number): { x: tf.Tensor2D; sweeps: Int32Array } {
+  if (!(lower > accept)) throw new BackpassError(`projectIntoDomain: lower=${lower} must exceed accept=${accept}, or the iterates only reach the bound in the limit.`);
+  const m = x0.shape[0];
+  const sweeps = new Int32Array(m).fill(-1);
+  // Rows still outside are iterated on their own (a few slow rows should not cost a full batch).
+  const rows: (tf.Tensor2D | null)[] = Array.from({ length: m }, () => null);
+  const mins0 = readValues(() => x0.min(1));
+  let active = Array.from({ length: m }, (_, i) => i).filter((i) => !(mins0[i] > accept));
+  mins0.forEach((v, i) => { if (v > accept) sweeps[i] = 0; });
+  let x = active.length ? tf.tidy(() => tf.gather(x0, active)) as tf.Tensor2D : null;
+  let p = active.length ? tf.tidy(() => tf.gather(xp, active)) as tf.Tensor2D : null;
+  for (let k = 1; k <= iterations && x && p; k++) {
+    const [xa, pa] = [x, p];
+    const next = tf.tidy(() => {
+      const y = tf.maximum(xa, lower);
+      return tf.add(tf.sub(y, tf.matMul(tf.matMul(y, rowSpace), rowSpace, false, true)), pa) as tf.Tensor2D;
+    });
+    xa.dispose();
+    x = next;
+    // Reading the minima syncs the backend: do it every 4th sweep (sweep counts are then multiples of 4).
+    if (k % 4 !== 0 && k < iterations) continue;
+    const lo = readValues(() => next.min(1));
+    const ok = Array.from(lo, (v) => v > accept);
+    if (ok.some(Boolean)) {
+      ok.forEach((f, j) => { if (f) { sweeps[active[j]] = k; rows[active[j]] = tf.tidy(() => next.slice(j, 1)); } });
+      const keepIdx = ok.flatMap((f, j) => (f ? [] : [j]));
+      active = keepIdx.map((j) => active[j]);
+      if (active.length === 0) { next.dispose(); pa.dispose(); x = null; p = null; break; }
+      x = keepRows(next, ok.map((f) => !f));
+      p = keepRows(pa, ok.map((f) => !f));
+      next.dispose();
+      pa.dispose();
+    }
+  }
+  // Rows that never got inside keep their last iterate (the caller rejects them).
+  active.forEach((i, j) => { rows[i] = tf.tidy(() => (x as tf.Tensor2D).slice(j, 1)); });
+  tf.dispose([x, p].filter((t): t is tf.Tensor2D => t !== null));
+  const out = tf.tidy(() => tf.concat(rows.map((r, i) => r ?? x0.slice(i, 1)))) as tf.Tensor2D;
+  tf.dispose(rows.filter((r): r is tf.Tensor2D => r !== null));
+  return { x: out, sweeps };
+}
+
+/**
  * One backward pass for a batch of ClassDistr rows z (after softmax⁻¹). Returns the images of the
  * rows that stayed inside every inverse's domain, and why the others were dropped.
  */
-function passOnce(bp: Backpass, z0: tf.Tensor2D, o: Required<Omit<BackpassOptions, 'targets' | 'seed' | 'rounds' | 'targetProb'>>, seed: number, rejected: Record<string, number>, clip: { count: number; total: number }): { x: tf.Tensor2D; rows: number[] } {
+type PassOptions = Required<Omit<BackpassOptions, 'targets' | 'seed' | 'rounds' | 'targetProb'>>;
+type Projected = BackpassResult['projected'];
+
+function passOnce(bp: Backpass, z0: tf.Tensor2D, o: PassOptions, seed: number, rejected: Record<string, number>, clip: { count: number; total: number }, projected: Projected): { x: tf.Tensor2D; rows: number[] } {
   const rng = makeRng(seed);
   let rows = Array.from({ length: z0.shape[0] }, (_, i) => i);
   let z = z0.clone();
@@ -308,15 +377,30 @@ function passOnce(bp: Backpass, z0: tf.Tensor2D, o: Required<Omit<BackpassOption
       : layer.activation === 'leakyRelu' ? leakyReluInverse(z, layer.alpha as number) : z.clone();
     z.dispose();
     // Lines 8–10: x = W⁺(x⁻ − b) + Null(W)·s, with ‖Null(W)·s‖ = Std·‖W⁺(x⁻ − b)‖.
+    const xp = tf.tidy(() => tf.matMul(tf.sub(a, layer.bias), pinvT) as tf.Tensor2D);
     z = tf.tidy(() => {
-      const xp = tf.matMul(tf.sub(a, layer.bias), pinvT);
-      if (o.std === 0 || info.nullDim === 0) return xp as tf.Tensor2D;
+      if (o.std === 0 || info.nullDim === 0) return xp.clone();
       const g = tf.randomNormal(xp.shape, 0, 1, 'float32', rng.seed());
       const nu = tf.sub(g, tf.matMul(tf.matMul(g, rowSpace), rowSpace, false, true));
       const scale = tf.div(tf.mul(tf.norm(xp, 'euclidean', 1, true), o.std), tf.norm(nu, 'euclidean', 1, true));
       return tf.add(xp, tf.mul(nu, scale)) as tf.Tensor2D;
     });
     a.dispose();
+    // Beyond the paper: the layer below is a SELU, so x_{i−1} must lie in SELU⁻¹'s domain; move
+    // it there within this layer's null space (W·x unchanged) when the sample left it.
+    if (o.domain === 'project' && i > 0 && bp.dense[i - 1].activation === 'selu' && info.nullDim > 0) {
+      const { x, sweeps } = projectIntoDomain(z, xp, rowSpace, SELU_FLOOR + o.floorGap, SELU_FLOOR + o.margin, o.projectIterations);
+      const moved = Array.from(sweeps).filter((k) => k !== 0);
+      if (moved.length > 0) {
+        const p = (projected[`layer ${i}`] ??= { samples: 0, feasible: 0, maxIterations: 0 });
+        p.samples += moved.length;
+        p.feasible += moved.filter((k) => k > 0).length;
+        p.maxIterations = Math.max(p.maxIterations, ...moved);
+      }
+      z.dispose();
+      z = x;
+    }
+    xp.dispose();
     const big = readValues(() => tf.abs(z).max(1));
     drop(Array.from(big, (m) => Number.isFinite(m) && m <= o.maxAbs), `${name}: unbounded (|x| > ${o.maxAbs})`);
   }
@@ -329,7 +413,10 @@ function passOnce(bp: Backpass, z0: tf.Tensor2D, o: Required<Omit<BackpassOption
  * counted in `rejected` (paper: "return error"). Verification runs the net forward.
  */
 export async function backpassInvert(net: Net, bp: Backpass, opts: BackpassOptions): Promise<BackpassResult> {
-  const o = { std: 0.1, constant: 0, margin: 1e-3, maxAbs: 1e4, domain: 'reject' as const, ...opts };
+  const o: PassOptions & BackpassOptions = { std: 0.1, constant: 0, margin: 1e-3, maxAbs: 1e4, domain: 'reject', floorGap: 0.5, projectIterations: 3000, ...opts };
+  if (!['reject', 'clip', 'project'].includes(o.domain)) throw new BackpassError(`backpassInvert: domain='${o.domain}' is not 'reject', 'clip' or 'project'.`);
+  if (!(o.floorGap > o.margin)) throw new BackpassError(`backpassInvert: floorGap=${o.floorGap} must exceed margin=${o.margin} (the projection aims above the accepted floor).`);
+  if (!(Number.isInteger(o.projectIterations) && o.projectIterations >= 1)) throw new BackpassError(`backpassInvert: projectIterations=${o.projectIterations} must be a positive integer (default 3000).`);
   const rounds = opts.rounds ?? 5;
   if (!(o.std >= 0)) throw new BackpassError(`backpassInvert: std=${o.std} must be ≥ 0 (paper: 0.1; 0 gives the pseudo-inverse image alone).`);
   if (bp.dense[0].kernel.shape[0] !== 784) throw new BackpassError(`backpassInvert: the first layer takes ${bp.dense[0].kernel.shape[0]} inputs, not 784 = 28×28; invert a net over MNIST images.`);
@@ -340,12 +427,13 @@ export async function backpassInvert(net: Net, bp: Backpass, opts: BackpassOptio
   let pending = Array.from(opts.targets);
   let attempts = 0;
   const clip = { count: 0, total: 0 };
+  const projected: Projected = {};
   for (let round = 0; round < rounds && pending.length > 0; round++) {
     attempts += pending.length;
     const tgt = Int32Array.from(pending);
     const y = classDistribution(tgt, o.targetProb ?? 0.95);
     const z0 = softmaxInverse(y, o.constant);
-    const { x, rows } = passOnce(bp, z0, o, opts.seed * 7919 + round, rejected, clip);
+    const { x, rows } = passOnce(bp, z0, o, opts.seed * 7919 + round, rejected, clip, projected);
     // Line 12: verify by running the network forward.
     const failed: number[] = pending.filter((_, i) => !rows.includes(i));
     if (rows.length > 0) {
@@ -371,5 +459,5 @@ export async function backpassInvert(net: Net, bp: Backpass, opts: BackpassOptio
   const imgs = flat.reshape([m, 28, 28, 1]) as tf.Tensor4D;
   flat.dispose();
   const probs = m > 0 ? tf.tidy(() => tf.softmax(net.apply(imgs)) as tf.Tensor2D) : tf.zeros([0, 10]) as tf.Tensor2D;
-  return { images: imgs, targets: Int32Array.from(accepted), probs, rejected, attempts, clippedFraction: clip.total ? clip.count / clip.total : 0, seconds: (Date.now() - start) / 1000 };
+  return { images: imgs, targets: Int32Array.from(accepted), probs, rejected, projected, attempts, clippedFraction: clip.total ? clip.count / clip.total : 0, seconds: (Date.now() - start) / 1000 };
 }

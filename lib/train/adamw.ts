@@ -10,6 +10,10 @@ export interface AdamWConfig {
   epsilon?: number;
   /** Decay only weights of rank ≥ 2 (matrices), not biases, LayerNorm gains or embeddings' 1-D parts — timm's default. */
   decayMatricesOnly?: boolean;
+  /** Learning-rate warm-up: η rises linearly from η/warmupSteps to η over these steps (default 0: none). */
+  warmupSteps?: number;
+  /** With totalSteps, η then follows a half cosine from η down to 0 at step totalSteps (DeiT's schedule); default: constant. */
+  totalSteps?: number;
 }
 
 /**
@@ -22,6 +26,9 @@ export class AdamW extends tf.AdamOptimizer {
   readonly weightDecay: number;
   private readonly matricesOnly: boolean;
   private readonly lr: number;
+  private readonly warmupSteps: number;
+  private readonly totalSteps: number;
+  private step = 0;
 
   constructor(c: AdamWConfig) {
     if (!(c.lr > 0)) throw new ValueRangeError(`AdamW: lr=${c.lr} must be > 0 (ViTs commonly use 1e-3 to 5e-4).`);
@@ -30,12 +37,28 @@ export class AdamW extends tf.AdamOptimizer {
     this.lr = c.lr;
     this.weightDecay = c.weightDecay;
     this.matricesOnly = c.decayMatricesOnly ?? true;
+    this.warmupSteps = c.warmupSteps ?? 0;
+    this.totalSteps = c.totalSteps ?? 0;
+    if (!(Number.isInteger(this.warmupSteps) && this.warmupSteps >= 0)) throw new ValueRangeError(`AdamW: warmupSteps=${c.warmupSteps} must be a whole number ≥ 0.`);
+    if (!(Number.isInteger(this.totalSteps) && this.totalSteps >= 0) || (this.totalSteps > 0 && this.totalSteps <= this.warmupSteps)) {
+      throw new ValueRangeError(`AdamW: totalSteps=${c.totalSteps} must be 0 (no decay) or a whole number above warmupSteps=${this.warmupSteps}.`);
+    }
+  }
+
+  /** η at step t (1-based): linear warm-up, then a half cosine to 0 at totalSteps (if given). */
+  lrAt(t: number): number {
+    const warm = this.warmupSteps > 0 ? Math.min(1, t / this.warmupSteps) : 1;
+    if (this.totalSteps === 0) return this.lr * warm;
+    const progress = Math.min(1, Math.max(0, (t - this.warmupSteps) / (this.totalSteps - this.warmupSteps)));
+    return this.lr * warm * 0.5 * (1 + Math.cos(Math.PI * progress));
   }
 
   override applyGradients(variableGradients: Parameters<tf.AdamOptimizer['applyGradients']>[0]): void {
+    // tfjs's Adam reads this.learningRate on every call, so the schedule is set here.
+    this.learningRate = this.lrAt(++this.step);
     if (this.weightDecay > 0) {
       const names = Array.isArray(variableGradients) ? variableGradients.map((g) => g.name) : Object.keys(variableGradients);
-      const factor = 1 - this.lr * this.weightDecay;
+      const factor = 1 - this.learningRate * this.weightDecay;
       tf.tidy(() => {
         for (const name of names) {
           const v = tf.engine().registeredVariables[name];

@@ -4,7 +4,9 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { registerWasmTrainingKernels } from '../../lib/backend/wasm';
 import { InverseDomainError, leakyReluInverse, SELU_FLOOR, seluInverse, softmaxInverse } from '../../lib/inverters/activations';
-import { backpassInvert, BackpassError, classDistribution, denseLayersOf, prepareBackpass, targetCheck } from '../../lib/inverters/backpass';
+import { backpassInvert, BackpassError, classDistribution, denseLayersOf, prepareBackpass, projectIntoDomain, targetCheck } from '../../lib/inverters/backpass';
+import { clampedPinv } from '../../lib/linalg/pinv';
+import { makeRng } from '../../lib/tensor/rng';
 import { Net } from '../../lib/models/net';
 import { smallTrainedFcnn } from './trained-fcnn';
 
@@ -82,4 +84,68 @@ test('Std 0 gives the pseudo-inverse image; bad options give clear errors', asyn
   assert.throws(() => classDistribution(t, 1), /targetProb=1/);
   assert.throws(() => prepareBackpass([]), BackpassError);
   bp.dispose();
+});
+
+/** A wide W (rows < cols) as tensors the backward pass uses: (W⁺)ᵀ, V_r, and W itself. */
+function wideLayer(rows: number, cols: number, seed: number, firstRowOnes = false) {
+  const rng = makeRng(seed);
+  const w = Array.from({ length: rows * cols }, (_, i) => (firstRowOnes && i < cols ? 1 : rng.normal()));
+  const p = clampedPinv({ data: w, rows, cols }, 100);
+  const flat = (m: { rows: number; columns: number; to1DArray(): number[] }) => tf.tensor2d(m.to1DArray(), [m.rows, m.columns]);
+  return { w: tf.tensor2d(w, [rows, cols]), pinvT: flat(p.pinv.transpose()), rowSpace: flat(p.rowSpace) };
+}
+
+test('projectIntoDomain moves a preimage into x ≥ bound without changing W·x; an infeasible target is reported, not hidden', () => {
+  const { w, pinvT, rowSpace } = wideLayer(6, 40, 11);
+  const before = tf.memory().numTensors;
+  const t = tf.tensor2d([[3, -2, 1, 0.5, -4, 2], [-1, 1, -1, 1, -1, 1]]);
+  const xp = tf.matMul(t, pinvT); // rows of W⁺t, the least-squares preimages
+  const x0 = tf.tidy(() => tf.add(xp, tf.mul(tf.randomNormal([2, 40], 0, 1, 'float32', 3), 2)) as tf.Tensor2D); // some entries far below the bound
+  const x0min = tf.tidy(() => x0.min().dataSync()[0]);
+  assert.ok(x0min < SELU_FLOOR, `the start leaves the domain (${x0min})`);
+  const { x, sweeps } = projectIntoDomain(x0, xp as tf.Tensor2D, rowSpace, SELU_FLOOR + 0.25, SELU_FLOOR + 1e-3, 500);
+  assert.ok(Array.from(sweeps).every((k) => k > 0), `sweeps ${Array.from(sweeps)}`);
+  assert.ok(tf.tidy(() => x.min().dataSync()[0]) > SELU_FLOOR + 1e-3);
+  // W·x = W·x_p = t: the projection moved only inside the null space.
+  const wx = tf.matMul(x, w, false, true);
+  assert.ok(maxDiff(wx, t) < 1e-3, `W·x unchanged (differs by ${maxDiff(wx, t)})`);
+  wx.dispose();
+  // A feasible start is a fixed point.
+  const again = projectIntoDomain(x, xp as tf.Tensor2D, rowSpace, SELU_FLOOR + 0.25, SELU_FLOOR + 1e-3, 5);
+  assert.deepEqual(Array.from(again.sweeps), [0, 0]);
+  assert.ok(maxDiff(again.x, x) === 0);
+  // Infeasible: W's first row sums x, and the target asks for Σx = −200 while x ≥ −1.5 forces Σx ≥ −60.
+  const ones = wideLayer(6, 40, 12, true);
+  const tBad = tf.tensor2d([[-200, 0, 0, 0, 0, 0]]);
+  const xpFar = tf.matMul(tBad, ones.pinvT) as tf.Tensor2D;
+  const bad = projectIntoDomain(xpFar, xpFar, ones.rowSpace, SELU_FLOOR + 0.25, SELU_FLOOR + 1e-3, 50);
+  assert.deepEqual(Array.from(bad.sweeps), [-1], 'no feasible preimage: −1, and the backward pass rejects the sample');
+  tf.dispose([tBad, xpFar, bad.x, ones.w, ones.pinvT, ones.rowSpace]);
+  assert.throws(() => projectIntoDomain(x0, xp as tf.Tensor2D, rowSpace, -1.7, -1.6, 5), /lower=-1.7 must exceed accept=-1.6/);
+  tf.dispose([t, xp, x0, x, again.x]);
+  assert.equal(tf.memory().numTensors, before, 'no tensors leak');
+  tf.dispose([w, pinvT, rowSpace]);
+});
+
+test('a deep narrowing FCNN: with the null-space projection every sample stays in SELU⁻¹\'s domain and passes ≥ 0.9 / ≤ 0.1', async () => {
+  const deep = await smallTrainedFcnn(5, [256, 128, 64, 32]);
+  const bp = prepareBackpass(denseLayersOf(deep, 'selu'), { condNum: 100, cache: false });
+  const targets = Int32Array.from({ length: 20 }, (_, i) => i % 10);
+  const before = tf.memory().numTensors;
+  const plain = await backpassInvert(deep, bp, { targets, seed: 6, std: 0.1, rounds: 3 });
+  const proj = await backpassInvert(deep, bp, { targets, seed: 6, std: 0.1, rounds: 3, domain: 'project', floorGap: 0.5, projectIterations: 1000 });
+  assert.equal(proj.targets.length, 20, `projection accepted ${proj.targets.length}/20; rejected ${JSON.stringify(proj.rejected)}; projected ${JSON.stringify(proj.projected)}`);
+  const c = targetCheck(proj.probs, proj.targets);
+  assert.ok(c.pass.every(Boolean) && Math.min(...c.targetProb) >= 0.9 && Math.max(...c.maxOther) <= 0.1);
+  // Same draws: the projection only changes samples that left the domain, so it accepts at least as many.
+  assert.ok(proj.targets.length >= plain.targets.length);
+  const moved = Object.values(proj.projected).reduce((s, p) => s + p.samples, 0);
+  const plainDomain = Object.entries(plain.rejected).filter(([k]) => /SELU/.test(k)).reduce((s, [, v]) => s + v, 0);
+  assert.ok(plainDomain === 0 || moved > 0, `the plain pass lost ${plainDomain} samples to the domain; the projection moved ${moved}`);
+  tf.dispose([plain.images, plain.probs, proj.images, proj.probs]);
+  assert.equal(tf.memory().numTensors, before + 2 * 5, 'only the five layers\' W⁺ and V_r stay');
+  await assert.rejects(backpassInvert(deep, bp, { targets, seed: 1, domain: 'project', floorGap: 1e-4 }), /floorGap=0.0001 must exceed margin/);
+  await assert.rejects(backpassInvert(deep, bp, { targets, seed: 1, domain: 'nope' as 'reject' }), /domain='nope'/);
+  bp.dispose();
+  deep.dispose();
 });

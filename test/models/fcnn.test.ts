@@ -66,3 +66,14 @@ test('bad options throw a ValueRangeError naming the value', () => {
   assert.throws(() => createFcnn({ layers: 2, width: 2.5, activation: 'selu', seed: 1 }), /width=2.5/);
   assert.throws(() => createFcnn({ layers: 2, activation: 'tanh' as 'selu', seed: 1 }), /'tanh'/);
 });
+
+test('widths gives a narrowing FCNN (784→512→…→10); a wrong count or size is named', () => {
+  const net = createFcnn({ layers: 4, widths: [64, 32, 16], activation: 'selu', seed: 3 });
+  assert.deepEqual(net.getWeights().filter((w) => w.rank === 2).map((w) => w.shape), [[784, 64], [64, 32], [32, 16], [16, 10]]);
+  const y = net.apply(tf.zeros([2, 28, 28, 1]));
+  assert.deepEqual(y.shape, [2, 10]);
+  tf.dispose(y);
+  net.dispose();
+  assert.throws(() => createFcnn({ layers: 3, widths: [64], activation: 'selu', seed: 1 }), (e: Error) => e instanceof ValueRangeError && /layers − 1 = 2/.test(e.message));
+  assert.throws(() => createFcnn({ layers: 2, widths: [0], activation: 'selu', seed: 1 }), /widths\[0\]=0/);
+});

@@ -26,3 +26,21 @@ test('AdamW = Adam step plus decoupled decay η·λ·θ on matrices only', () =>
   opt.dispose();
   adam.dispose();
 });
+
+test('AdamW learning-rate schedule: linear warm-up, then a half cosine to 0; constant without one', () => {
+  const flat = new AdamW({ lr: 0.01, weightDecay: 0 });
+  assert.equal(flat.lrAt(1), 0.01);
+  assert.equal(flat.lrAt(1000), 0.01);
+  const s = new AdamW({ lr: 0.01, weightDecay: 0, warmupSteps: 10, totalSteps: 110 });
+  assert.ok(Math.abs(s.lrAt(1) - 0.001) < 1e-12 && Math.abs(s.lrAt(5) - 0.005) < 1e-12);
+  assert.ok(Math.abs(s.lrAt(10) - 0.01) < 1e-12);
+  assert.ok(Math.abs(s.lrAt(60) - 0.005) < 1e-12, 'half-way down the cosine');
+  assert.ok(s.lrAt(110) < 1e-12 && s.lrAt(200) < 1e-12);
+  // The schedule is what the step uses: one step at lrAt(1) moves w by about η₁ (Adam's first step is ±η).
+  const w = tf.variable(tf.tensor1d([1]), true, 'adamw_sched_w');
+  s.minimize(() => tf.sum(tf.square(w)) as tf.Scalar, false, [w]);
+  assert.ok(Math.abs(w.dataSync()[0] - (1 - 0.001)) < 1e-6);
+  assert.throws(() => new AdamW({ lr: 0.01, weightDecay: 0, warmupSteps: 10, totalSteps: 5 }), /totalSteps=5/);
+  tf.dispose(w);
+  [flat, s].forEach((o) => o.dispose());
+});
