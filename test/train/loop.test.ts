@@ -50,3 +50,35 @@ test('a loss that turns NaN stops training with an error naming the step and the
   );
   tf.dispose([x, y, w, b]);
 });
+
+test('a custom step (two losses, no optimiser passed) runs on the same loop: parts kept, shuffles seeded, no leaks', async () => {
+  const { x, w, b } = problem();
+  const optA = tf.train.sgd(0.3);
+  const optB = tf.train.sgd(0.3);
+  const counts: number[] = [];
+  const run = () => trainLoop({
+    x, epochs: 10, batchSize: 16, seed: 4, partNames: ['A', 'B'],
+    step: (xb, yb) => {
+      assert.equal(yb, xb); // no targets: the inputs come back
+      const a = optA.minimize(() => tf.losses.meanSquaredError(xb.mul(3), xb.matMul(w)) as tf.Scalar, true, [w]) as tf.Scalar;
+      const c = optB.minimize(() => b.sub(2).square().sum() as tf.Scalar, true, [b]) as tf.Scalar;
+      return [a, c];
+    },
+    onEpoch: () => void counts.push(tf.memory().numTensors),
+  });
+  const r = await run();
+  assert.equal(r.parts?.length, 2);
+  assert.equal(r.parts?.[0].length, 40);
+  assert.deepEqual(r.losses, r.parts?.[0]);
+  assert.ok(r.parts![1][39] < r.parts![1][0], 'the second update also learns');
+  assert.ok(Math.abs(w.dataSync()[0] - 3) < 0.05 && Math.abs(b.dataSync()[0] - 2) < 0.05);
+  assert.equal(new Set(counts).size, 1, `tensor counts per epoch ${counts}`);
+  await assert.rejects(trainLoop({ x, epochs: 1, batchSize: 16, seed: 1 }), /give either loss \+ optimizer \+ vars, or a step function/);
+  await assert.rejects(
+    trainLoop({ x, epochs: 1, batchSize: 16, seed: 1, partNames: ['D', 'G'], step: () => [tf.scalar(1), tf.scalar(NaN)], label: 'gan' }),
+    (e: Error) => e instanceof ValueRangeError && /gan: G loss became NaN at epoch 1, step 1/.test(e.message),
+  );
+  tf.dispose([x, w, b]);
+  optA.dispose();
+  optB.dispose();
+});
