@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { cdStep, Rbm } from '../models/generative/rbm';
-import { progressBar } from '../plot/progress';
 import { ValueRangeError } from '../tensor/guards';
 import { makeRng } from '../tensor/rng';
+import { trainLoop } from './loop';
 
 export interface RbmTrainOptions {
   epochs: number;
@@ -31,9 +31,9 @@ export interface RbmTrainResult {
 }
 
 /**
- * The RBM's loop: contrastive divergence updates the weights by eq. 26 directly — there is no loss
- * to differentiate and no optimiser, so trainLoop (which minimises a loss) does not fit. Same
- * seeded shuffles, progress bar and tidying as trainLoop. x: images [n,28,28,1] or rows [n, n_v].
+ * RBM training on the lab's one loop: contrastive divergence updates the weights by eq. 26 directly
+ * (no loss to differentiate, no optimiser), so each batch runs cdStep through trainLoop's `step`
+ * hook. x: images [n,28,28,1] or rows [n, n_v].
  */
 export async function trainRbm(rbm: Rbm, x: tf.Tensor, o: RbmTrainOptions): Promise<RbmTrainResult> {
   if (!(o.epochs >= 0 && o.batchSize >= 1)) throw new ValueRangeError(`RBM training: epochs ${o.epochs} and batchSize ${o.batchSize} must be positive; fix the config.`);
@@ -45,38 +45,15 @@ export async function trainRbm(rbm: Rbm, x: tf.Tensor, o: RbmTrainOptions): Prom
       rbm.bv.assign(tf.log(tf.div(p, tf.sub(1, p))));
     });
   }
-  const rng = makeRng(o.seed);
-  const perEpoch = Math.ceil(n / o.batchSize);
-  const bar = progressBar(perEpoch * o.epochs, o.label ?? 'RBM');
-  const losses: number[] = [];
-  const epochLosses: number[] = [];
-  const order = Int32Array.from({ length: n }, (_, i) => i);
-  const start = Date.now();
-  let lastYield = start;
+  const rng = makeRng(o.seed + 1);
   try {
-    for (let epoch = 0; epoch < o.epochs; epoch++) {
-      rng.shuffle(order);
-      let sum = 0;
-      for (let b = 0; b < perEpoch; b++) {
-        const idx = order.subarray(b * o.batchSize, Math.min(n, (b + 1) * o.batchSize));
-        const errT = tf.tidy(() => cdStep(rbm, tf.gather(rows, tf.tensor1d(idx, 'int32')), { k: o.k, lr: o.lr, seed: rng.seed() }));
-        const err = (await errT.data())[0];
-        errT.dispose();
-        if (!Number.isFinite(err)) throw new ValueRangeError(`${o.label ?? 'RBM'}: reconstruction error became ${err} at epoch ${epoch + 1}, step ${b + 1}; lower the learning rate.`);
-        losses.push(err);
-        sum += err;
-        bar.tick(1, `epoch ${epoch + 1}/${o.epochs} · recon ${err.toFixed(2)}`);
-        if (Date.now() - lastYield > 250) {
-          await new Promise<void>((r) => setImmediate(r));
-          lastYield = Date.now();
-        }
-      }
-      epochLosses.push(sum / perEpoch);
-      await o.onEpoch?.(epoch + 1, sum / perEpoch);
-    }
+    const r = await trainLoop({
+      x: rows, epochs: o.epochs, batchSize: o.batchSize, seed: o.seed, label: o.label ?? 'RBM', partNames: ['recon'],
+      step: (v0) => [cdStep(rbm, v0 as tf.Tensor2D, { k: o.k, lr: o.lr, seed: rng.seed() })],
+      onEpoch: o.onEpoch,
+    });
+    return { losses: r.losses, epochLosses: r.epochLosses, seconds: r.seconds };
   } finally {
     rows.dispose();
   }
-  bar.done(`recon ${losses.at(-1)?.toFixed(2) ?? '-'}`);
-  return { losses, epochLosses, seconds: (Date.now() - start) / 1000 };
 }

@@ -7,6 +7,14 @@ export interface GanOptions {
   latent?: number;
   /** Hidden widths of the generator; the discriminator mirrors them. */
   hidden?: number[];
+  /** Activation of the generator's hidden layers: ReLU (default) or LeakyReLU(0.2). */
+  activation?: 'relu' | 'leakyRelu';
+  /**
+   * Batch normalisation after every hidden layer of the generator (Ioffe & Szegedy; DCGAN's
+   * generator has it): it speeds up GAN training several-fold. Training normalises with the batch
+   * statistics and keeps running averages (momentum 0.9), which sampling uses. Default false.
+   */
+  batchNorm?: boolean;
   seed: number;
 }
 
@@ -18,8 +26,13 @@ export interface GanOptions {
 export interface Gan {
   readonly name: string;
   readonly latent: number;
-  /** G(z): z [n, latent] → images [n,28,28,1] in [0,1]. */
-  generate(z: tf.Tensor): tf.Tensor4D;
+  /**
+   * G(z): z [n, latent] → images [n,28,28,1] in [0,1]. `training` (with batchNorm) normalises by
+   * the batch's statistics instead of the running averages.
+   */
+  generate(z: tf.Tensor, training?: boolean): tf.Tensor4D;
+  /** With batchNorm: move the running averages toward the statistics of G's layers on z (a no-op otherwise). */
+  updateNormStats(z: tf.Tensor): void;
   /** D(x) as a logit [n] (σ(logit) = probability that x is real); x in [0,1]. */
   discriminate(x: tf.Tensor): tf.Tensor1D;
   generatorVars(): tf.Variable[];
@@ -37,22 +50,49 @@ export function createGan(o: GanOptions): Gan {
   if (hidden.length === 0 || hidden.some((h) => !(Number.isInteger(h) && h >= 1))) throw new ValueRangeError(`GAN hidden widths [${hidden}] must be positive integers, at least one.`);
   const g = new Params('gan-g', o.seed);
   const d = new Params('gan-d', o.seed + 1);
+  const act = o.activation ?? 'relu';
+  if (act !== 'relu' && act !== 'leakyRelu') throw new ValueRangeError(`GAN activation "${act as string}" is unknown; use "relu" or "leakyRelu".`);
   const gWidths = [latent, ...hidden, 784];
   const gLayers = gWidths.slice(1).map((w, i) => g.dense(gWidths[i], w, i === hidden.length ? 1 : 2));
+  // γ, β (trained) and the running mean / variance (state) of each hidden layer.
+  const norms = o.batchNorm ? hidden.map((w) => ({ gamma: g.ones([w]), beta: g.zeros([w]), mean: g.state([w], 0), variance: g.state([w], 1) })) : [];
+  const MOMENTUM = 0.9;
+  const EPS = 1e-5;
+  /** The generator's hidden activations layer by layer, then the image; `stats` collects batch moments. */
+  const forward = (z: tf.Tensor, training: boolean, stats?: { mean: tf.Tensor; variance: tf.Tensor }[]): tf.Tensor4D => {
+    let h: tf.Tensor = z;
+    gLayers.forEach((l, i) => {
+      h = dense(h, l);
+      if (i === gLayers.length - 1) return;
+      const bn = norms[i];
+      if (bn) {
+        const m = training ? tf.moments(h, 0) : { mean: bn.mean, variance: bn.variance };
+        stats?.push(m);
+        h = tf.add(tf.mul(tf.div(tf.sub(h, m.mean), tf.sqrt(tf.add(m.variance, EPS))), bn.gamma), bn.beta);
+      }
+      h = act === 'relu' ? tf.relu(h) : tf.leakyRelu(h, 0.2);
+    });
+    return tf.reshape(tf.mul(tf.add(tf.tanh(h), 1), 0.5), [-1, 28, 28, 1]) as tf.Tensor4D;
+  };
   const dWidths = [784, ...[...hidden].reverse(), 1];
   const dLayers = dWidths.slice(1).map((w, i) => d.dense(dWidths[i], w, i === hidden.length ? 1 : 2));
   return {
-    name: `GAN (latent ${latent}, MLP ${hidden.join('-')})`,
+    name: `GAN (latent ${latent}, MLP ${hidden.join('-')}${o.batchNorm ? ', batch norm' : ''})`,
     latent,
-    generate(z) {
+    generate(z, training = false) {
       assertShape(z, [null, latent], 'GAN latent code');
-      return tf.tidy(() => {
-        let h: tf.Tensor = z;
-        gLayers.forEach((l, i) => {
-          h = dense(h, l);
-          h = i < gLayers.length - 1 ? tf.relu(h) : tf.tanh(h);
+      return tf.tidy(() => forward(z, training));
+    },
+    updateNormStats(z) {
+      if (norms.length === 0) return;
+      assertShape(z, [null, latent], 'GAN latent code');
+      tf.tidy(() => {
+        const stats: { mean: tf.Tensor; variance: tf.Tensor }[] = [];
+        forward(z, true, stats);
+        stats.forEach((s, i) => {
+          norms[i].mean.assign(tf.add(tf.mul(norms[i].mean, MOMENTUM), tf.mul(s.mean, 1 - MOMENTUM)));
+          norms[i].variance.assign(tf.add(tf.mul(norms[i].variance, MOMENTUM), tf.mul(s.variance, 1 - MOMENTUM)));
         });
-        return tf.reshape(tf.mul(tf.add(h, 1), 0.5), [-1, 28, 28, 1]) as tf.Tensor4D;
       });
     },
     discriminate(x) {
@@ -66,8 +106,8 @@ export function createGan(o: GanOptions): Gan {
         return tf.reshape(h, [-1]) as tf.Tensor1D;
       });
     },
-    generatorVars: () => g.vars,
-    discriminatorVars: () => d.vars,
+    generatorVars: () => g.trainable(),
+    discriminatorVars: () => d.trainable(),
     getWeights: () => [...g.getWeights(), ...d.getWeights()],
     setWeights(w) {
       g.setWeights(w.slice(0, g.vars.length));
@@ -85,12 +125,12 @@ const bce = (logits: tf.Tensor1D, label: 0 | 1): tf.Scalar => tf.losses.sigmoidC
 
 /** Eqs. 27–29: C_D = ½ (C_real + C_fake), with −log D(x) and −log(1 − D(G(z))). */
 export function discriminatorLoss(gan: Gan, real: tf.Tensor, z: tf.Tensor): tf.Scalar {
-  return tf.tidy(() => tf.mul(tf.add(bce(gan.discriminate(real), 1), bce(gan.discriminate(gan.generate(z)), 0)), 0.5) as tf.Scalar);
+  return tf.tidy(() => tf.mul(tf.add(bce(gan.discriminate(real), 1), bce(gan.discriminate(gan.generate(z, true)), 0)), 0.5) as tf.Scalar);
 }
 
 /** Eq. 30 (the non-saturating generator loss): C_G = −mean log D(G(z)). */
 export function generatorLoss(gan: Gan, z: tf.Tensor): tf.Scalar {
-  return tf.tidy(() => bce(gan.discriminate(gan.generate(z)), 1));
+  return tf.tidy(() => bce(gan.discriminate(gan.generate(z, true)), 1));
 }
 
 /** n samples from a fixed seed (the same z every call with the same seed). */

@@ -36,8 +36,18 @@ export class Params {
     return this.add(new Float32Array(shape.reduce((a, b) => a * b, 1)), shape);
   }
 
-  ones(shape: number[]): tf.Variable {
-    return this.add(new Float32Array(shape.reduce((a, b) => a * b, 1)).fill(1), shape);
+  ones(shape: number[], trainable = true): tf.Variable {
+    return this.add(new Float32Array(shape.reduce((a, b) => a * b, 1)).fill(1), shape, trainable);
+  }
+
+  /** A non-trainable state variable (e.g. a running mean), stored in checkpoints like the weights. */
+  state(shape: number[], value: number): tf.Variable {
+    return this.add(new Float32Array(shape.reduce((a, b) => a * b, 1)).fill(value), shape, false);
+  }
+
+  /** The variables an optimiser updates (state variables excluded). */
+  trainable(): tf.Variable[] {
+    return this.vars.filter((v) => v.trainable);
   }
 
   /** A dense layer's kernel [in,out] and bias [out]. */

@@ -2,22 +2,14 @@ import * as tf from '@tensorflow/tfjs';
 import { Dataset, oneHot } from '../../data/mnist';
 import { makeRng } from '../../tensor/rng';
 import { cachedWeights } from '../../train/cache';
-import { trainLoop } from '../../train/loop';
-import { makeOptimizer } from '../../train/optimizers';
-import { Vae, vaeLoss } from './vae';
+import { fitVae } from '../../train/vae';
+import { Vae } from './vae';
 
-/** Train a VAE on images (reconstruction + KL), cached under `key`. */
+/** Train a VAE on images (reconstruction + KL), cached under `key` (notebook 03's entry; lib/train/vae.ts trains). */
 export async function trainVae(vae: Vae, key: unknown, images: tf.Tensor, o: { epochs: number; lr: number; batchSize: number; seed: number }): Promise<{ finalLoss: number }> {
   const { meta } = await cachedWeights(key, vae, async () => {
-    const optimizer = makeOptimizer({ name: 'adam', lr: o.lr });
-    const loss = vaeLoss(vae, o.seed);
-    try {
-      // The targets are the inputs themselves: trainLoop hands them on and the loss ignores them.
-      const r = await trainLoop({ vars: vae.trainableVars(), loss: (xb) => loss(xb), optimizer, x: images, y: images, epochs: o.epochs, batchSize: o.batchSize, seed: o.seed, label: 'VAE' });
-      return { finalLoss: r.epochLosses[r.epochLosses.length - 1] };
-    } finally {
-      optimizer.dispose();
-    }
+    const r = await fitVae(vae, images, o);
+    return { finalLoss: r.epochLosses[r.epochLosses.length - 1] };
   });
   return meta;
 }
