@@ -57,3 +57,25 @@ test('the two-optimiser loop leaks nothing; a saved and reloaded GAN generates i
   gan.dispose();
   fs.rmSync(path.dirname(dir), { recursive: true, force: true });
 });
+
+test('batch norm in G: γ, β are trained, running statistics are state (checkpointed, not optimised) and move toward the batch moments', () => {
+  const gan = createGan({ latent: 4, hidden: [8], batchNorm: true, seed: 1 });
+  const plain = createGan({ latent: 4, hidden: [8], seed: 1 });
+  assert.equal(gan.generatorVars().length, plain.generatorVars().length + 2);
+  assert.equal(gan.getWeights().length, plain.getWeights().length + 4);
+  const z = tf.randomNormal([16, 4], 0, 1, 'float32', 2);
+  const before = gan.getWeights().map((w) => w.dataSync().slice());
+  gan.updateNormStats(z);
+  const after = gan.getWeights().map((w) => w.dataSync().slice());
+  const changed = after.map((a, i) => a.some((v, k) => v !== before[i][k]));
+  assert.deepEqual(changed.filter(Boolean).length, 2, 'only the running mean and variance move');
+  // Training mode normalises by the batch: per unit, the pre-activation has mean 0 across the batch,
+  // so samples differ from eval mode (running statistics) until those have converged.
+  const a = gan.generate(z, true).dataSync();
+  const b = gan.generate(z, false).dataSync();
+  assert.ok(a.some((v, i) => Math.abs(v - b[i]) > 1e-4));
+  assert.throws(() => createGan({ seed: 1, activation: 'tanh' as 'relu' }), /tanh/);
+  z.dispose();
+  gan.dispose();
+  plain.dispose();
+});
