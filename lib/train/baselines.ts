@@ -37,6 +37,9 @@ export interface GanSpec extends Common {
   hidden: number[];
   activation?: 'relu' | 'leakyRelu';
   batchNorm?: boolean;
+  architecture?: 'mlp' | 'conv';
+  /** Start G's output at the mean digit (see Gan.initOutputBias). */
+  initOutputBias?: boolean;
 }
 
 export interface VaeSpec extends Common {
@@ -121,7 +124,7 @@ export function createBaseline(spec: BaselineSpec, seed: number): Baseline {
       break;
     }
     case 'gan': {
-      const gan = createGan({ latent: spec.latent, hidden: spec.hidden, activation: spec.activation, batchNorm: spec.batchNorm, seed });
+      const gan = createGan({ latent: spec.latent, hidden: spec.hidden, activation: spec.activation, batchNorm: spec.batchNorm, architecture: spec.architecture, seed });
       model = gan;
       name = 'GAN';
       sample = (n, s) => timed(async () => ({ images: sampleGan(gan, n, s), frames: [] }));
@@ -202,7 +205,7 @@ export async function trainBaseline(b: Baseline, train: tf.Tensor, o: TrainBasel
           return { losses: { 'reconstruction error': r.losses }, seconds: r.seconds, frames };
         }
         case 'gan': {
-          const r = await trainGan(model as Gan, x as tf.Tensor4D, c);
+          const r = await trainGan(model as Gan, x as tf.Tensor4D, { ...c, initOutputBias: spec.initOutputBias });
           return { losses: { discriminator: r.dLosses, generator: r.gLosses }, seconds: r.seconds, frames };
         }
         case 'vae': {

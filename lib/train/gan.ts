@@ -12,6 +12,8 @@ export interface GanTrainOptions {
   /** Adam β1; 0.5 as in DCGAN (Radford et al.), which GANs train more stably with than 0.9. */
   beta1?: number;
   seed: number;
+  /** Start G's output bias at the training images' pixel means (Gan.initOutputBias); default false. */
+  initOutputBias?: boolean;
   label?: string;
   /** After each epoch, with the epoch's mean discriminator loss. */
   onEpoch?: (epoch: number, meanD: number) => void | Promise<void>;
@@ -30,6 +32,7 @@ export interface GanTrainResult {
  */
 export async function trainGan(gan: Gan, x: tf.Tensor4D, o: GanTrainOptions): Promise<GanTrainResult> {
   if (!(o.epochs >= 0 && o.batchSize >= 1 && o.lr > 0)) throw new ValueRangeError(`GAN training: epochs ${o.epochs}, batchSize ${o.batchSize}, lr ${o.lr} must be positive; fix the config.`);
+  if (o.initOutputBias) tf.tidy(() => gan.initOutputBias(tf.mean(x, 0)));
   const rng = makeRng(o.seed + 1);
   const optD = tf.train.adam(o.lr, o.beta1 ?? 0.5);
   const optG = tf.train.adam(o.lr, o.beta1 ?? 0.5);

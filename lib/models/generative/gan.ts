@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { assertShape, ValueRangeError } from '../../tensor/guards';
+import { createConvGan } from './gan-conv';
 import { dense, Params } from './params';
 
 export interface GanOptions {
@@ -15,6 +16,8 @@ export interface GanOptions {
    * statistics and keeps running averages (momentum 0.9), which sampling uses. Default false.
    */
   batchNorm?: boolean;
+  /** 'mlp' (default) or 'conv': a small DCGAN-style pair (gan-conv.ts), `hidden` = its two channel counts. */
+  architecture?: 'mlp' | 'conv';
   seed: number;
 }
 
@@ -31,6 +34,12 @@ export interface Gan {
    * the batch's statistics instead of the running averages.
    */
   generate(z: tf.Tensor, training?: boolean): tf.Tensor4D;
+  /**
+   * Set G's output bias to atanh(2p − 1) for the data's pixel means p (clipped to [0.01, 0.99]), so
+   * that G starts at the mean digit on a dark background instead of grey speckle (the GAN's analogue
+   * of the RBM's visible-bias start, Hinton 2010 §8.1). `meanImage`: [784] or [28,28,1] in [0,1].
+   */
+  initOutputBias(meanImage: tf.Tensor): void;
   /** With batchNorm: move the running averages toward the statistics of G's layers on z (a no-op otherwise). */
   updateNormStats(z: tf.Tensor): void;
   /** D(x) as a logit [n] (σ(logit) = probability that x is real); x in [0,1]. */
@@ -44,6 +53,8 @@ export interface Gan {
 }
 
 export function createGan(o: GanOptions): Gan {
+  if (o.architecture === 'conv') return createConvGan(o);
+  if (o.architecture !== undefined && o.architecture !== 'mlp') throw new ValueRangeError(`GAN architecture "${o.architecture as string}" is unknown; use "mlp" or "conv".`);
   const latent = o.latent ?? 100;
   const hidden = o.hidden ?? [256, 512];
   if (!(Number.isInteger(latent) && latent >= 1)) throw new ValueRangeError(`GAN latent size ${latent} must be a positive integer (paper: 100).`);
@@ -82,6 +93,14 @@ export function createGan(o: GanOptions): Gan {
     generate(z, training = false) {
       assertShape(z, [null, latent], 'GAN latent code');
       return tf.tidy(() => forward(z, training));
+    },
+    initOutputBias(meanImage) {
+      if (meanImage.size !== 784) throw new ValueRangeError(`GAN output bias: the mean image has ${meanImage.size} values, 784 are needed.`);
+      tf.tidy(() => {
+        const p = tf.clipByValue(tf.reshape(meanImage, [784]), 0.01, 0.99);
+        const y = tf.sub(tf.mul(p, 2), 1);
+        gLayers[gLayers.length - 1].b.assign(tf.mul(tf.log(tf.div(tf.add(1, y), tf.sub(1, y))), 0.5)); // atanh
+      });
     },
     updateNormStats(z) {
       if (norms.length === 0) return;

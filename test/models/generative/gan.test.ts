@@ -79,3 +79,24 @@ test('batch norm in G: γ, β are trained, running statistics are state (checkpo
   gan.dispose();
   plain.dispose();
 });
+
+test('conv GAN (DCGAN pattern): [0,1] images, trains on the loop without leaks, reloads identically', async () => {
+  const gan = createGan({ latent: 4, hidden: [2, 4], architecture: 'conv', seed: 1 });
+  const x = tf.randomUniform([8, 28, 28, 1], 0, 1, 'float32', 4) as tf.Tensor4D;
+  await trainGan(gan, x, { epochs: 1, batchSize: 4, lr: 1e-3, seed: 5, initOutputBias: true });
+  const before = tf.memory().numTensors;
+  const r = await trainGan(gan, x, { epochs: 1, batchSize: 4, lr: 1e-3, seed: 5 });
+  assert.equal(tf.memory().numTensors, before);
+  assert.ok(r.dLosses.every(Number.isFinite) && r.gLosses.length === 2);
+  const copy = createGan({ latent: 4, hidden: [2, 4], architecture: 'conv', seed: 9 });
+  copy.setWeights(gan.getWeights());
+  const a = sampleGan(gan, 3, 6);
+  const b = sampleGan(copy, 3, 6);
+  assert.deepEqual(a.shape, [3, 28, 28, 1]);
+  assert.deepEqual(a.dataSync(), b.dataSync());
+  assert.ok(a.dataSync().every((v) => v >= 0 && v <= 1));
+  assert.throws(() => createGan({ hidden: [2], architecture: 'conv', seed: 1 }), /two positive integers/);
+  tf.dispose([a, b, x]);
+  copy.dispose();
+  gan.dispose();
+});
