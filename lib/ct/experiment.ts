@@ -26,8 +26,12 @@ export interface AngleRunOptions {
   digits: readonly Float32Array[];
   /** Number of projection angles, evenly spaced over [0°, 180°). */
   angles: number;
-  /** Mixed arms by name: each a model step run between SIRT blocks. */
-  steps: Record<string, ModelStep>;
+  /**
+   * Mixed arms by name: each a model step run between SIRT blocks; `{ step, mixedSirtIters }` gives
+   * an arm its own schedule (e.g. the 48 + 16 reading) while it shares the projection and the
+   * initial and baseline SIRT runs with the other arms.
+   */
+  steps: Record<string, ModelStep | { step: ModelStep; mixedSirtIters: number }>;
   /** SIRT iterations of the initial reconstruction (thesis: 50). */
   initialIters?: number;
   /** Further SIRT iterations of the baseline (thesis: 50, so 100 in all). */
@@ -101,9 +105,12 @@ export async function runAngleCount(o: AngleRunOptions): Promise<AngleRunResult>
   // SIRT keeps no state but x, so continuing from the initial images is the same as one long run.
   const base = await timed(() => sirt(op, sinograms, { iterations: baselineIters, x0: initial.images }).images);
   const mixed: Record<string, ArmResult> = {};
-  for (const [name, modelStep] of Object.entries(o.steps)) {
+  for (const [name, arm] of Object.entries(o.steps)) {
+    const modelStep = typeof arm === 'function' ? arm : arm.step;
+    const sirtIters = typeof arm === 'function' ? mixedSirtIters : arm.mixedSirtIters;
+    checkCount(sirtIters, `mixedSirtIters of arm "${name}"`, 38);
     mixed[name] = await timed(
-      async () => (await sirtMixed({ A: op, sinogram: sinograms, x0: initial.images, sirtIters: mixedSirtIters, ratio: o.ratio, modelStep })).images,
+      async () => (await sirtMixed({ A: op, sinogram: sinograms, x0: initial.images, sirtIters, ratio: o.ratio, modelStep })).images,
     );
   }
   return { angles: o.angles, initial, sirt: base, mixed };
@@ -151,7 +158,8 @@ export function inversionModelStep(o: InversionStepOptions): ModelStep {
     const x0 = imagesToTensor(images, rows, cols);
     const x = tf.variable(x0, true);
     x0.dispose(); // the variable holds its own reference to the data
-    const labels = o.targets === 'predicted' ? predictClasses(o.net, x as unknown as tf.Tensor4D) : o.targets;
+    // Without the class loss the targets change nothing: skip the classifier's forward pass for them.
+    const labels = o.classLoss === false ? new Int32Array(images.length) : o.targets === 'predicted' ? predictClasses(o.net, x as unknown as tf.Tensor4D) : o.targets;
     const targets = oneHot(labels);
     const optimizer = tf.train.sgd(o.lr);
     try {

@@ -53,6 +53,17 @@ test('runAngleCount: baseline = 100 SIRT iterations, an identity arm = 50 + 38 S
   assert.ok(r.sirt.metrics.mean.mse < r.initial.metrics.mean.mse);
 });
 
+test('runAngleCount: an arm with its own schedule equals a separate run with that schedule', async () => {
+  const digits = phantoms();
+  const halve = (x: Float32Array[]) => x.map((img) => img.map((v) => v * 0.9));
+  const merged = await runAngleCount({ digits, angles: 4, steps: { a: halve, b: { step: halve, mixedSirtIters: 48 } } });
+  const alone = await runAngleCount({ digits, angles: 4, mixedSirtIters: 48, steps: { b: halve } });
+  assert.deepEqual(merged.mixed.b.images, alone.mixed.b.images);
+  assert.deepEqual(merged.sirt.images, alone.sirt.images);
+  assert.notDeepEqual(merged.mixed.a.images, merged.mixed.b.images);
+  await assert.rejects(runAngleCount({ digits, angles: 4, steps: { c: { step: halve, mixedSirtIters: -1 } } }), (e: Error) => e instanceof CtValueError && /arm "c"/.test(e.message));
+});
+
 test('runAngleCount: seeded noise changes the sinograms reproducibly', async () => {
   const digits = phantoms();
   const a = await runAngleCount({ digits, angles: 4, steps: {}, noise: 0.05, seed: 3, initialIters: 5, baselineIters: 5 });

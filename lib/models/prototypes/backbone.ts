@@ -6,29 +6,34 @@ export interface EmbeddingCnnOptions {
   /** Output dimension D (the prototypes' space). */
   dims: number;
   seed: number;
+  /** Filters of the two conv layers (default 32, 64) and units of the hidden dense layer (128), as createCnn. */
+  filters?: [number, number];
+  hidden?: number;
   /** Maps the linear output (e.g. expmap₀ into the Poincaré ball); identity when absent. */
   head?: (v: tf.Tensor) => tf.Tensor;
   name?: string;
 }
 
 /**
- * The inversion CNN's layers (lib/models/cnn.ts: conv32 – pool – conv64 – pool – dense128) with a
+ * The inversion CNN's layers (lib/models/cnn.ts: conv32 – pool – conv64 – pool – dense128 by default) with a
  * D-dimensional linear output instead of 10 logits: prototype networks map an image to a point
  * that is compared with the class prototypes, so the layers the inverter back-propagates through
  * match the plain classifier's.
  */
 export function createEmbeddingCnn(o: EmbeddingCnnOptions): Net {
   if (!(Number.isInteger(o.dims) && o.dims >= 2)) throw new ValueRangeError(`embedding dims ${o.dims} must be an integer ≥ 2; use 2, 3 or 5.`);
+  const [f1, f2] = o.filters ?? [32, 64];
+  const hidden = o.hidden ?? 128;
   const init = (i: number) => tf.initializers.glorotUniform({ seed: o.seed * 1000 + i });
   const model = tf.sequential({
     name: `embedding_cnn_${o.dims}d`,
     layers: [
-      tf.layers.conv2d({ inputShape: [28, 28, 1], filters: 32, kernelSize: 3, activation: 'relu', kernelInitializer: init(0) }),
+      tf.layers.conv2d({ inputShape: [28, 28, 1], filters: f1, kernelSize: 3, activation: 'relu', kernelInitializer: init(0) }),
       tf.layers.maxPooling2d({ poolSize: 2 }),
-      tf.layers.conv2d({ filters: 64, kernelSize: 3, activation: 'relu', kernelInitializer: init(1) }),
+      tf.layers.conv2d({ filters: f2, kernelSize: 3, activation: 'relu', kernelInitializer: init(1) }),
       tf.layers.maxPooling2d({ poolSize: 2 }),
       tf.layers.flatten(),
-      tf.layers.dense({ units: 128, activation: 'relu', kernelInitializer: init(2) }),
+      tf.layers.dense({ units: hidden, activation: 'relu', kernelInitializer: init(2) }),
       tf.layers.dense({ units: o.dims, kernelInitializer: init(3) }),
     ],
   });

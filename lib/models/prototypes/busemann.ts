@@ -82,12 +82,12 @@ export interface BusemannModel {
  * The embedding CNN followed by expmap₀, with given ideal prototypes (Atigh et al. place them
  * with the hyperspherical separation of eq. 4.4; the model takes ownership).
  */
-export function createBusemannModel(o: { prototypes: tf.Tensor2D; seed: number; slope?: number }): BusemannModel {
+export function createBusemannModel(o: { prototypes: tf.Tensor2D; seed: number; slope?: number; filters?: [number, number]; hidden?: number }): BusemannModel {
   const dims = o.prototypes.shape[1];
   const prototypes = tf.tidy(() => unitRows(o.prototypes));
   o.prototypes.dispose();
   const slope = o.slope ?? 1;
-  const net = createEmbeddingCnn({ dims, seed: o.seed, head: expmap0, name: `Busemann ${dims}D` });
+  const net = createEmbeddingCnn({ dims, seed: o.seed, filters: o.filters, hidden: o.hidden, head: expmap0, name: `Busemann ${dims}D` });
   return {
     kind: 'busemann',
     dims,

@@ -139,9 +139,9 @@ export interface HypersphereModel {
 }
 
 /** The embedding CNN with D outputs and the given prototypes (the model takes ownership). */
-export function createHypersphereModel(o: { prototypes: tf.Tensor2D; seed: number }): HypersphereModel {
+export function createHypersphereModel(o: { prototypes: tf.Tensor2D; seed: number; filters?: [number, number]; hidden?: number }): HypersphereModel {
   const dims = o.prototypes.shape[1];
-  const net = createEmbeddingCnn({ dims, seed: o.seed, name: `hypersphere ${dims}D` });
+  const net = createEmbeddingCnn({ dims, seed: o.seed, filters: o.filters, hidden: o.hidden, name: `hypersphere ${dims}D` });
   const prototypes = o.prototypes;
   return {
     kind: 'hypersphere',
