@@ -38,6 +38,12 @@ export interface ForwardpassOptions {
   tau?: number;
   /** Images per Jacobian batch (the batch holds 10× as many copies; default 16). */
   batch?: number;
+  /**
+   * 'distribution' (default, the paper's): r = C·net(x) − softmax⁻¹(y), zero only at softmax = y exactly.
+   * 'margin': r_k = max(0, z_k − z_t + g) for k ≠ t, g = log(9·p/(1−p)) (p = targetProb): zero on the
+   * whole region where the target logit leads every other by g, i.e. p(target) ≥ p and p(other) ≤ 1 − p.
+   */
+  residual?: 'distribution' | 'margin';
   seed: number;
   label?: string;
 }
@@ -106,13 +112,26 @@ export function jacobian(net: Net, x: tf.Tensor4D, classes = 10, output: (logits
 /** Logits minus their mean per row: softmax cannot see the removed constant. */
 export const centred = (logits: tf.Tensor): tf.Tensor => tf.tidy(() => tf.sub(logits, tf.mean(logits, -1, true)));
 
-/** Levenberg–Marquardt on one batch; x is [b,28,28,1]. */
-async function lmBatch(net: Net, x0: tf.Tensor4D, y: tf.Tensor2D, o: Required<Pick<ForwardpassOptions, 'iterations' | 'tol' | 'tau'>>, history: number[][]) {
+/**
+ * The margin residual for logits z [m,c] with one-hot targets t [m,c]: r_k = max(0, z_k − z_t + g), r_t = 0.
+ * Its roots are every x whose target logit leads all others by ≥ g, a region instead of one point.
+ */
+export const marginResidual = (z: tf.Tensor, t: tf.Tensor, g: number): tf.Tensor => tf.tidy(() => {
+  const zt = tf.sum(tf.mul(z, t), -1, true);
+  return tf.mul(tf.relu(tf.add(tf.sub(z, zt), g)), tf.sub(1, t));
+});
+
+/** Levenberg–Marquardt on one batch; x is [b,28,28,1]. y: centred target logits, or one-hot targets for 'margin'. */
+async function lmBatch(net: Net, x0: tf.Tensor4D, y: tf.Tensor2D, o: Required<Pick<ForwardpassOptions, 'iterations' | 'tol' | 'tau'>> & { margin: number | null }, history: number[][]) {
   const b = x0.shape[0];
   const c = y.shape[1];
   let x = x0.clone();
-  // y here is softmax⁻¹(ClassDistr): centred logits, the same roots as softmax(net(x)) = ClassDistr.
-  const residual = (xs: tf.Tensor4D) => tf.tidy(() => tf.sub(centred(net.apply(xs)), y));
+  // 'distribution': y is softmax⁻¹(ClassDistr), centred logits, the same roots as softmax(net(x)) = ClassDistr.
+  const g = o.margin;
+  const residual = (xs: tf.Tensor4D) => tf.tidy(() => (g === null ? tf.sub(centred(net.apply(xs)), y) : marginResidual(net.apply(xs), y, g)));
+  // The Jacobian's copies of image i carry image i's target (each image is repeated c times).
+  const yRep = g === null ? null : tf.tidy(() => tf.reshape(tf.tile(tf.expandDims(y, 1), [1, c, 1]), [b * c, c]));
+  const jacOutput = g === null ? centred : (z: tf.Tensor) => marginResidual(z, yRep as tf.Tensor, g);
   const norms = (r: tf.Tensor) => readValues(() => tf.norm(r, 'euclidean', 1));
   let r = residual(x);
   let rn = Float32Array.from(norms(r));
@@ -124,7 +143,7 @@ async function lmBatch(net: Net, x0: tf.Tensor4D, y: tf.Tensor2D, o: Required<Pi
   history.push(Array.from(rn));
   for (let it = 0; it < o.iterations && done.some((d) => !d); it++) {
     if (jac === null) {
-      jac = jacobian(net, x, c, centred);
+      jac = jacobian(net, x, c, jacOutput);
       const g = tf.tidy(() => tf.matMul(jac as tf.Tensor3D, jac as tf.Tensor3D, false, true));
       jjt = g.dataSync() as Float32Array;
       g.dispose();
@@ -169,6 +188,7 @@ async function lmBatch(net: Net, x0: tf.Tensor4D, y: tf.Tensor2D, o: Required<Pi
     await new Promise<void>((res) => setImmediate(res));
   }
   if (jac) jac.dispose();
+  if (yRep) yRep.dispose();
   r.dispose();
   return { x, iters, rn, done };
 }
@@ -187,7 +207,16 @@ export async function forwardpassInvert(net: Net, opts: ForwardpassOptions): Pro
   const start = Date.now();
   const rng = makeRng(opts.seed);
   const x0 = opts.x0 ?? tf.randomUniform([n, 28, 28, 1], 0, 1, 'float32', rng.seed()) as tf.Tensor4D;
-  const y = tf.tidy(() => softmaxInverse(classDistribution(opts.targets, opts.targetProb ?? 0.95)));
+  const p = opts.targetProb ?? 0.95;
+  const mode = opts.residual ?? 'distribution';
+  if (mode !== 'distribution' && mode !== 'margin') throw new ForwardpassError(`forwardpassInvert: residual='${mode}' is unknown; use 'distribution' or 'margin'.`);
+  if (!(p > 0.1 && p < 1)) throw new ForwardpassError(`forwardpassInvert: targetProb=${p} must lie in (0.1, 1), e.g. 0.95.`);
+  // Margin g: with every other logit ≤ z_t − g, p(target) ≥ 1/(1 + 9e^{−g}) = p.
+  const margin = mode === 'margin' ? Math.log((9 * p) / (1 - p)) : null;
+  const y = tf.tidy(() => {
+    const d = classDistribution(opts.targets, p); // validates the targets
+    return (margin === null ? softmaxInverse(d) : tf.cast(tf.greater(d, 0.5), 'float32')) as tf.Tensor2D;
+  });
   const probe = tf.tidy(() => net.apply(x0.slice(0, 1)));
   if (probe.rank !== 2 || probe.shape[1] !== y.shape[1]) {
     const shape = probe.shape;
@@ -206,7 +235,7 @@ export async function forwardpassInvert(net: Net, opts: ForwardpassOptions): Pro
     const xb = x0.slice(s, m);
     const yb = y.slice(s, m);
     const h: number[][] = [];
-    const r = await lmBatch(net, xb, yb, o, h);
+    const r = await lmBatch(net, xb, yb, { ...o, margin }, h);
     tf.dispose([xb, yb]);
     parts.push(r.x);
     iterations.set(r.iters, s);

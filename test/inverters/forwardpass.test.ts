@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { registerWasmTrainingKernels } from '../../lib/backend/wasm';
-import { forwardpassInvert, ForwardpassError, jacobian, solveDamped, targetCheck } from '../../lib/inverters/forwardpass';
+import { forwardpassInvert, ForwardpassError, jacobian, marginResidual, solveDamped, targetCheck } from '../../lib/inverters/forwardpass';
 import { Net } from '../../lib/models/net';
 import { ShapeError } from '../../lib/tensor/guards';
 import { smallTrainedFcnn } from './trained-fcnn';
@@ -67,6 +67,29 @@ test('FORWARDPASSINV on a trained FCNN passes the ≥ 0.9 / ≤ 0.1 check for ev
   assert.ok(c.pass.every(Boolean), `target probs ${Array.from(c.targetProb)}`);
   assert.ok(Math.max(...r.iterations) <= 30);
   tf.dispose([r.images, r.probs]);
+});
+
+test('the margin residual is zero exactly where the target logit leads every other by g', () => {
+  const z = tf.tensor2d([[5, 0, -1], [1, 0.5, 0]]);
+  const t = tf.tensor2d([[1, 0, 0], [1, 0, 0]]);
+  const r = marginResidual(z, t, 2).arraySync() as number[][];
+  assert.deepEqual(r[0], [0, 0, 0]);
+  [0, 1.5, 1].forEach((v, k) => assert.ok(Math.abs(r[1][k] - v) < 1e-6, `r[1] = ${r[1]}`));
+  tf.dispose([z, t]);
+});
+
+test("residual 'margin' reaches p(target) ≥ targetProb on a known system, without leaking tensors", async () => {
+  const lin = linearNet(4);
+  const targets = Int32Array.from([2, 7]);
+  const before = tf.memory().numTensors;
+  const r = await forwardpassInvert(lin, { targets, seed: 3, residual: 'margin', targetProb: 0.95, tol: 1e-4 });
+  assert.ok(r.converged.every(Boolean), `residuals ${Array.from(r.residuals)}`);
+  const c = targetCheck(r.probs, r.targets);
+  c.targetProb.forEach((p) => assert.ok(p >= 0.95 - 1e-4, `p(target) ${p}`));
+  tf.dispose([r.images, r.probs]);
+  assert.equal(tf.memory().numTensors, before);
+  lin.dispose();
+  await assert.rejects(forwardpassInvert(net, { targets: Int32Array.from([1]), seed: 1, residual: 'logits' as 'margin' }), /residual='logits'/);
 });
 
 test('bad inputs give clear errors', async () => {
