@@ -161,3 +161,42 @@ export function luDet(f: LuFactors): number {
   for (let i = 0; i < f.n; i++) d *= f.lu[i * f.n + i];
   return d;
 }
+
+/**
+ * Solve Aᵀ X = B for X (B n×m row-major), from the factors of A: with PA = LU, Aᵀ = Uᵀ Lᵀ P, so
+ * solve Uᵀ V = B (forward), Lᵀ Y = V (backward), then X = Pᵀ Y. Column-oriented ("right-looking"),
+ * so each step reads one contiguous row of the packed factors and updates whole rows of X.
+ * A row vector x with x A = z is the solution of Aᵀ xᵀ = zᵀ: this is how the invertible MLP undoes
+ * a layer X W = Z without forming W⁻¹.
+ */
+export function luSolveTransposed(f: LuFactors, b: ArrayLike<number>, m = 1): Float64Array {
+  const { n, lu, perm } = f;
+  if (b.length !== n * m) throw new RangeError(`right-hand side has ${b.length} values, not ${n}×${m}; pass m columns of length ${n}.`);
+  const y = Float64Array.from(b);
+  // Uᵀ V = B: (Uᵀ)_ik = u_ki for k ≤ i.
+  for (let k = 0; k < n; k++) {
+    const yk = k * m;
+    const d = lu[k * n + k];
+    for (let j = 0; j < m; j++) y[yk + j] /= d;
+    for (let i = k + 1; i < n; i++) {
+      const u = lu[k * n + i];
+      if (u === 0) continue;
+      const yi = i * m;
+      for (let j = 0; j < m; j++) y[yi + j] -= u * y[yk + j];
+    }
+  }
+  // Lᵀ Y = V: (Lᵀ)_ik = l_ki for k > i, unit diagonal.
+  for (let k = n - 1; k > 0; k--) {
+    const yk = k * m;
+    for (let i = 0; i < k; i++) {
+      const l = lu[k * n + i];
+      if (l === 0) continue;
+      const yi = i * m;
+      for (let j = 0; j < m; j++) y[yi + j] -= l * y[yk + j];
+    }
+  }
+  // X = Pᵀ Y: row perm[i] of X is row i of Y.
+  const x = new Float64Array(n * m);
+  for (let i = 0; i < n; i++) x.set(y.subarray(i * m, i * m + m), perm[i] * m);
+  return x;
+}
