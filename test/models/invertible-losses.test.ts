@@ -5,6 +5,7 @@ import * as path from 'path';
 import { before, test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
 import { allLosses, invertibleLoss, logAbsDet, slidesLossPerImage, textbookNllPerImage } from '../../lib/models/invertible/losses';
+import { FLOW_INPUT } from '../../lib/models/invertible/input';
 import { createInvertibleMlp } from '../../lib/models/invertible/mlp';
 import { loadInvertibleCheckpoint, trainInvertible } from '../../lib/models/invertible/train';
 
@@ -59,6 +60,32 @@ test('flow loss = textbook − Σ log|det W| − activation log-det; one epoch o
     loadInvertibleCheckpoint(net, data, cfg, 1);
     assert.equal(tf.memory().numTensors, before, `${loss}: loading a checkpoint leaked tensors`);
   }
+  // The flow recipe: dequantised logit input, data-dependent init, learned class means.
+  const recipeNet = createInvertibleMlp({ blocks: 1, slope: 0.5, seed: 2, prior: 'learned' });
+  const recipe = { loss: 'flow' as const, epochs: 1, batchSize: 6, optimizer: { name: 'adam' as const, lr: 1e-4 }, seed: 1, checkpoints: [1], input: FLOW_INPUT, dataInit: true };
+  const muBefore = recipeNet.means.dataSync()[0];
+  const before = tf.memory().numTensors;
+  const r = await trainInvertible(recipeNet, data, recipe);
+  assert.equal(tf.memory().numTensors, before, 'flow recipe: training leaked tensors');
+  assert.ok(r.epochLosses.every(Number.isFinite));
+  assert.notEqual(recipeNet.means.dataSync()[0], muBefore, 'the data-dependent init moves μ_0 to the class mean');
+  recipeNet.dispose();
   tf.dispose([x, a]);
+  net.dispose();
+});
+
+test('learned class means enter the loss: Σ(n − μ_a)² with μ_a from the net', () => {
+  const net = createInvertibleMlp({ blocks: 1, slope: null, seed: 4, prior: 'learned' });
+  const x = tf.randomUniform([3, 784], 0, 1, 'float32', 2);
+  const a = tf.tensor1d([0, 1, 2]);
+  const atTwoA = allLosses(net, x, a).textbook;
+  // Moving every μ_a onto the image's own embedding removes the ½Σ(n − μ)² term (one image per class here).
+  const y = net.apply(x);
+  net.means.assign(tf.tidy(() => tf.concat([y, tf.zeros([7, 784])])) as tf.Tensor2D);
+  const atOwn = allLosses(net, x, a).textbook;
+  const v = tf.tidy(() => tf.moments(y, 1).variance.mul(784 / 783).sub(1).square().mean().dataSync()[0]);
+  assert.ok(Math.abs(atOwn - (784 * Math.log(2 * Math.PI)) / 2 - v) < 1e-2, `textbook at μ = f(x): ${atOwn}`);
+  assert.ok(atTwoA > atOwn + 1);
+  tf.dispose([x, a, y]);
   net.dispose();
 });

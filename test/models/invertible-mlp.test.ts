@@ -4,7 +4,8 @@ import * as tf from '@tensorflow/tfjs';
 import { IllConditionedError } from '../../lib/linalg/condition';
 import { SingularMatrixError } from '../../lib/linalg/lu';
 import { createInvertibleMlp, leakyReluInverse } from '../../lib/models/invertible/mlp';
-import { ValueRangeError } from '../../lib/tensor/guards';
+import { generateDigits, roundTripErrors } from '../../lib/models/invertible/sampling';
+import { ShapeError, ValueRangeError } from '../../lib/tensor/guards';
 
 before(async () => {
   await tf.setBackend('cpu');
@@ -29,7 +30,7 @@ test('round trip on random weights: inverse(apply(x)) = x for linear and LeakyRe
     const errT = tf.tidy(() => tf.max(tf.abs(tf.sub(back, x))));
     const err = errT.dataSync()[0];
     errT.dispose();
-    assert.ok(err < 1e-4, `slope ${slope}: round-trip max error ${err}`);
+    assert.ok(err < 1e-5, `slope ${slope}: round-trip max error ${err}`);
     assert.ok(inv.conditions.every((k) => k > 1 && Number.isFinite(k)));
     tf.dispose([back, y]);
     inv.dispose();
@@ -64,4 +65,53 @@ test('inverse refuses a singular W, an ill-conditioned W and non-finite inputs',
   assert.throws(() => net.inverse(y), (e: Error) => e instanceof SingularMatrixError && /Small|InvertibleMLP|W1/.test(e.message));
   tf.dispose([y, bad]);
   net.dispose();
+});
+
+test('float64 LU solve beats the float32 W⁻¹ on an ill-conditioned W; float64 forward + inverse is exact to ~1e-12', () => {
+  const net = createInvertibleMlp({ blocks: 2, slope: 0.2, seed: 6 });
+  // Shrink a few directions of W1 so that κ₁ ~ 1e4–1e5, like a trained net.
+  const w = net.weights[0].arraySync();
+  for (let j = 0; j < 5; j++) w.forEach((row) => (row[j] *= 1e-3));
+  net.weights[0].assign(tf.tensor2d(w));
+  const x = randomRows(10, 2);
+  const before = tf.memory().numTensors;
+  const inv64 = net.inverter();
+  const inv32 = net.inverter({ precision: 'float32' });
+  assert.equal(inv64.precision, 'float64');
+  const e64 = roundTripErrors(net, inv64, x);
+  const e32 = roundTripErrors(net, inv32, x, { reference64: false });
+  assert.ok(Math.max(...inv64.conditions) > 1e3, `κ ${inv64.conditions}`);
+  assert.ok(e64.maxAbs < e32.maxAbs, `float64 ${e64.maxAbs} should beat float32 ${e32.maxAbs}`);
+  assert.ok(e64.maxAbs64 < 1e-10 && e64.maxRelative64 < 1e-10, `float64 round trip ${e64.maxAbs64}`);
+  assert.ok(e64.maxRelative <= e64.maxAbs * 30, 'relative error is per image norm');
+  assert.ok(Number.isNaN(e32.maxAbs64));
+  inv64.dispose();
+  inv32.dispose();
+  assert.equal(tf.memory().numTensors, before, 'inverters leaked tensors');
+  assert.throws(() => inv64.inverseRows(new Float64Array(5), 1), ShapeError);
+  tf.dispose(x);
+  net.dispose();
+});
+
+test('a learned prior: means start at 2a, are trained and cached with the weights; generation draws around them', () => {
+  const net = createInvertibleMlp({ blocks: 1, slope: null, seed: 7, prior: 'learned' });
+  assert.equal(net.getWeights().length, 3);
+  assert.equal(net.trainableVars().length, 3);
+  const mu = net.means.arraySync();
+  assert.equal(mu[3][100], 6);
+  const fixed = createInvertibleMlp({ blocks: 1, slope: null, seed: 7 });
+  assert.equal(fixed.getWeights().length, 2);
+  assert.throws(() => fixed.setWeights(net.getWeights()), /takes 2 weight tensors/);
+  // With zero temperature the generated digit is the inverse of its class mean exactly.
+  net.means.assign(tf.tidy(() => tf.randomNormal([10, 784], 0, 1, 'float32', 3)) as tf.Tensor2D);
+  const inv = net.inverter();
+  const g = generateDigits(inv, 1, 5, { temperature: 0 });
+  const back = tf.tidy(() => net.apply(g.images));
+  const err = tf.tidy(() => tf.max(tf.abs(tf.sub(back, net.means))).dataSync()[0]);
+  assert.ok(err < 1e-4, `f(generated) vs μ_a: ${err}`);
+  assert.throws(() => generateDigits(inv, 1, 5, { temperature: -1 }), ValueRangeError);
+  tf.dispose([g.images, back]);
+  inv.dispose();
+  net.dispose();
+  fixed.dispose();
 });

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { luFactor, luInverse, luLogAbsDet } from '../../linalg/lu';
+import { LogDetTracker } from './logdet';
 import { InvertibleMlp, PIXELS } from './mlp';
 
 /**
@@ -24,10 +25,13 @@ export const INVERTIBLE_LOSSES: InvertibleLoss[] = ['slides', 'textbook', 'flow'
 
 const LN_2PI = Math.log(2 * Math.PI);
 
-/** Per-image terms: Σ(n − 2a)² and the unbiased Var(N). `n` [b,784], labels a [b]. */
-function terms(n: tf.Tensor2D, labels: tf.Tensor1D): { sq: tf.Tensor1D; variance: tf.Tensor1D } {
+/**
+ * Per-image terms: Σ(n − μ)² and the unbiased Var(N). `n` [b,784]; `target` is either the labels a
+ * [b] (μ = 2a, the slides) or the class means of each image [b,784] (a learned prior).
+ */
+function terms(n: tf.Tensor2D, target: tf.Tensor): { sq: tf.Tensor1D; variance: tf.Tensor1D } {
   const d = n.shape[1];
-  const target = tf.mul(labels.reshape([-1, 1]), 2);
+  if (target.rank === 1) target = tf.mul(target.reshape([-1, 1]), 2);
   const sq = tf.sum(tf.square(tf.sub(n, target)), 1) as tf.Tensor1D;
   const mean = tf.mean(n, 1, true);
   const variance = tf.div(tf.sum(tf.square(tf.sub(n, mean)), 1), d - 1) as tf.Tensor1D;
@@ -35,7 +39,7 @@ function terms(n: tf.Tensor2D, labels: tf.Tensor1D): { sq: tf.Tensor1D; variance
 }
 
 /** The slides' loss per image [b]: |N| ln(2π)/2 + |N|/2 Σ(n − 2a)² + (Var(N) − 1)². */
-export function slidesLossPerImage(n: tf.Tensor2D, labels: tf.Tensor1D): tf.Tensor1D {
+export function slidesLossPerImage(n: tf.Tensor2D, labels: tf.Tensor): tf.Tensor1D {
   return tf.tidy(() => {
     const d = n.shape[1];
     const { sq, variance } = terms(n, labels);
@@ -44,7 +48,7 @@ export function slidesLossPerImage(n: tf.Tensor2D, labels: tf.Tensor1D): tf.Tens
 }
 
 /** The textbook Gaussian NLL per image [b]: |N| ln(2π)/2 + 1/2 Σ(n − 2a)² + (Var(N) − 1)². */
-export function textbookNllPerImage(n: tf.Tensor2D, labels: tf.Tensor1D): tf.Tensor1D {
+export function textbookNllPerImage(n: tf.Tensor2D, labels: tf.Tensor): tf.Tensor1D {
   return tf.tidy(() => {
     const d = n.shape[1];
     const { sq, variance } = terms(n, labels);
@@ -76,20 +80,25 @@ export const logAbsDet = tf.customGrad(((w: tf.Tensor, save: tf.GradSaveFunc) =>
 export const weightsLogAbsDet = (net: InvertibleMlp): tf.Scalar =>
   tf.tidy(() => tf.addN(net.weights.map((w) => logAbsDet(w as unknown as tf.Tensor2D))) as tf.Scalar);
 
+/** The target μ of every image [b,784]: the net's class means gathered by label (2a·𝟙 unless learned). */
+export const classTargets = (net: InvertibleMlp, labels: tf.Tensor): tf.Tensor2D =>
+  tf.tidy(() => tf.gather(net.means, labels.reshape([-1]).toInt()) as tf.Tensor2D);
+
 /**
- * The named loss of a batch: images x [b,28,28,1] (or [b,784]) with labels a [b] (float), mean
- * over the batch. The value the training loop minimises.
+ * The named loss of a batch: images x [b,28,28,1] (or [b,784]) with labels a [b], mean over the
+ * batch. The value the training loop minimises. For 'flow', Σ log|det W_k| comes from `logDet`
+ * (a tracker that costs two matrix products per step, see logdet.ts) or else from an exact LU.
  */
-export function invertibleLoss(kind: InvertibleLoss, net: InvertibleMlp, x: tf.Tensor, labels: tf.Tensor): tf.Scalar {
+export function invertibleLoss(kind: InvertibleLoss, net: InvertibleMlp, x: tf.Tensor, labels: tf.Tensor, logDet?: LogDetTracker): tf.Scalar {
   return tf.tidy(() => {
-    const a = labels.reshape([-1]).toFloat() as tf.Tensor1D;
-    if (kind === 'slides') return tf.mean(slidesLossPerImage(net.apply(x), a)) as tf.Scalar;
-    if (kind === 'textbook') return tf.mean(textbookNllPerImage(net.apply(x), a)) as tf.Scalar;
+    const mu = classTargets(net, labels);
+    if (kind === 'slides') return tf.mean(slidesLossPerImage(net.apply(x), mu)) as tf.Scalar;
+    if (kind === 'textbook') return tf.mean(textbookNllPerImage(net.apply(x), mu)) as tf.Scalar;
     if (kind === 'flow') {
       const { y, activationLogDet } = net.applyWithActivationLogDet(x);
       // Per image: textbook − Σ log|det W_k| − Σ log φ'(z); log|det W| is the same for every image.
-      const perImage = tf.sub(textbookNllPerImage(y, a), activationLogDet);
-      return tf.sub(tf.mean(perImage), weightsLogAbsDet(net)) as tf.Scalar;
+      const perImage = tf.sub(textbookNllPerImage(y, mu), activationLogDet);
+      return tf.sub(tf.mean(perImage), logDet ? logDet.term(net.weights) : weightsLogAbsDet(net)) as tf.Scalar;
     }
     throw new RangeError(`loss "${kind}" is unknown; use one of ${INVERTIBLE_LOSSES.join(', ')}.`);
   });
@@ -98,9 +107,9 @@ export function invertibleLoss(kind: InvertibleLoss, net: InvertibleMlp, x: tf.T
 /** Every loss at once on held-out data, in nats per image (for the comparison table). */
 export function allLosses(net: InvertibleMlp, x: tf.Tensor, labels: tf.Tensor, logAbsDets?: number[]): Record<InvertibleLoss, number> {
   const r = tf.tidy(() => {
-    const a = labels.reshape([-1]).toFloat() as tf.Tensor1D;
+    const mu = classTargets(net, labels);
     const { y, activationLogDet } = net.applyWithActivationLogDet(x);
-    return [tf.mean(slidesLossPerImage(y, a)), tf.mean(textbookNllPerImage(y, a)), tf.mean(activationLogDet)];
+    return [tf.mean(slidesLossPerImage(y, mu)), tf.mean(textbookNllPerImage(y, mu)), tf.mean(activationLogDet)];
   });
   const [slides, textbook, act] = r.map((t) => t.dataSync()[0]);
   tf.dispose(r);

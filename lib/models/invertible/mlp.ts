@@ -1,9 +1,11 @@
 import * as tf from '@tensorflow/tfjs';
-import { condition1, IllConditionedError } from '../../linalg/condition';
-import { luFactor, luInverse, luLogAbsDet } from '../../linalg/lu';
 import { makeRng } from '../../tensor/rng';
-import { assertFinite, ShapeError, ValueRangeError } from '../../tensor/guards';
+import { ShapeError, ValueRangeError } from '../../tensor/guards';
 import { Net } from '../net';
+import { buildInverter, InversePrecision, Inverter } from './inverter';
+
+export { DEFAULT_MAX_CONDITION, leakyReluInverse } from './inverter';
+export type { InversePrecision, Inverter } from './inverter';
 
 /**
  * The invertible MLP of Guo & Wang (slides 000): blocks
@@ -25,6 +27,13 @@ export interface InvertibleMlpOptions {
   seed: number;
   /** 'orthogonal' (default) or 'uniform' (PyTorch's default init; ill-conditioned). */
   init?: InvertibleInit;
+  /**
+   * Where class a's outputs should sit, N ~ N(μ_a, I). 'fixed' (default): the slides' μ_a = 2a·𝟙.
+   * 'learned': μ_a is a trainable 784-vector per class, started at 2a·𝟙 (Glow's class-conditional
+   * prior, Kingma & Dhariwal 2018). With fixed means the 10 targets lie on one line, and a linear
+   * net maps a line to a line: its class means in pixel space must be c + a·v.
+   */
+  prior?: 'fixed' | 'learned';
   name?: string;
 }
 
@@ -35,22 +44,13 @@ export const INVERTIBLE_MODELS: Record<InvertibleVariant, Omit<InvertibleMlpOpti
   noActivations: { blocks: 4, slope: null, name: 'NoActivations' },
 };
 
-/** The exact inverse of a trained net, frozen: W⁻¹ of every block computed once in float64 (LU). */
-export interface Inverter {
-  /** κ₁(W_k) = ‖W_k‖₁‖W_k⁻¹‖₁ per block. */
-  conditions: number[];
-  /** log|det W_k| per block. */
-  logAbsDets: number[];
-  /** Outputs [n,784] → inputs [n,784]. */
-  inverse(y: tf.Tensor): tf.Tensor2D;
-  dispose(): void;
-}
-
 export interface InvertibleMlp extends Net {
   readonly options: InvertibleMlpOptions;
   /** Weights W_k [784,784] and biases B_k [784]. */
   readonly weights: tf.Variable<tf.Rank.R2>[];
   readonly biases: tf.Variable<tf.Rank.R1>[];
+  /** The class means μ_a [10,784] of the target N(μ_a, I) (2a·𝟙 unless options.prior is 'learned'). */
+  readonly means: tf.Variable<tf.Rank.R2>;
   /** Images [n,28,28,1] or rows [n,784] → embeddings N [n,784]. */
   apply(x: tf.Tensor): tf.Tensor2D;
   /**
@@ -58,14 +58,11 @@ export interface InvertibleMlp extends Net {
    * log(slope) for each negative pre-activation, 0 otherwise; 0 for linear blocks.
    */
   applyWithActivationLogDet(x: tf.Tensor): { y: tf.Tensor2D; activationLogDet: tf.Tensor1D };
-  /** Factorise every W (LU, float64); refuses singular or too ill-conditioned W (κ₁ > maxCondition). */
-  inverter(opts?: { maxCondition?: number }): Inverter;
+  /** Factorise every W (LU, float64); refuses singular or too ill-conditioned W (κ₁ > maxCondition). See inverter.ts. */
+  inverter(opts?: { maxCondition?: number; precision?: InversePrecision }): Inverter;
   /** One-off inverse (builds and disposes an inverter; reuse inverter() for repeated calls). */
-  inverse(y: tf.Tensor, opts?: { maxCondition?: number }): tf.Tensor2D;
+  inverse(y: tf.Tensor, opts?: { maxCondition?: number; precision?: InversePrecision }): tf.Tensor2D;
 }
-
-/** κ₁ above this refuses: float32 keeps ~7 digits, so the inverse would keep fewer than one. */
-export const DEFAULT_MAX_CONDITION = 1e7;
 
 export function checkSlope(slope: number | null): void {
   if (slope === null) return;
@@ -80,11 +77,6 @@ const asRows = (x: tf.Tensor, name: string): tf.Tensor2D => {
   }
   return x.reshape([x.shape[0], PIXELS]);
 };
-
-/** φ⁻¹ for LeakyReLU: exact, since φ is a bijection of ℝ. */
-export function leakyReluInverse(y: tf.Tensor, slope: number): tf.Tensor {
-  return tf.tidy(() => tf.where(tf.greaterEqual(y, 0), y, tf.div(y, slope)));
-}
 
 /** How W starts: see initWeights. */
 export type InvertibleInit = 'orthogonal' | 'uniform';
@@ -130,6 +122,13 @@ export function createInvertibleMlp(o: InvertibleMlpOptions): InvertibleMlp {
   const init = initWeights(o.seed, o.blocks, o.init ?? 'orthogonal');
   const weights = init.w.map((w, k) => tf.variable(tf.tensor2d(w, [PIXELS, PIXELS]), true, `inv_w${k}_${o.seed}_${Math.random().toString(36).slice(2)}`));
   const biases = init.b.map((b, k) => tf.variable(tf.tensor1d(b), true, `inv_b${k}_${o.seed}_${Math.random().toString(36).slice(2)}`));
+  const learned = o.prior === 'learned';
+  if (o.prior !== undefined && o.prior !== 'fixed' && !learned) throw new RangeError(`prior "${o.prior}" is unknown; use 'fixed' (μ_a = 2a) or 'learned'.`);
+  const means = tf.variable(
+    tf.tensor2d(Float32Array.from({ length: 10 * PIXELS }, (_, i) => 2 * Math.floor(i / PIXELS)), [10, PIXELS]),
+    learned,
+    `inv_mu_${o.seed}_${Math.random().toString(36).slice(2)}`,
+  );
   const slope = o.slope;
   const name = o.name ?? `InvertibleMLP(${o.blocks}×${slope === null ? 'linear' : `LeakyReLU ${slope}`})`;
 
@@ -150,65 +149,15 @@ export function createInvertibleMlp(o: InvertibleMlpOptions): InvertibleMlp {
       return { y: h, activationLogDet: logDet };
     });
 
-  const inverter = (opts: { maxCondition?: number } = {}): Inverter => {
-    const maxCondition = opts.maxCondition ?? DEFAULT_MAX_CONDITION;
-    const inv: tf.Tensor2D[] = [];
-    const conditions: number[] = [];
-    const logAbsDets: number[] = [];
-    try {
-      for (let k = 0; k < o.blocks; k++) {
-        const w = weights[k].dataSync() as Float32Array;
-        const f = luFactor(w, PIXELS, `${name} W${k + 1}`);
-        const wInv = luInverse(f);
-        const kappa = condition1(w, wInv, PIXELS);
-        if (!(kappa <= maxCondition)) {
-          throw new IllConditionedError(
-            `${name} W${k + 1} has condition number κ₁ = ${kappa.toExponential(3)} > ${maxCondition.toExponential(1)}: its float32 inverse would keep about ${Math.max(0, 7 - Math.log10(kappa)).toFixed(1)} correct digits. ` +
-              'Retrain with a smaller learning rate (or fewer epochs), or pass a larger maxCondition to accept a less accurate inverse.',
-          );
-        }
-        conditions.push(kappa);
-        logAbsDets.push(luLogAbsDet(f));
-        inv.push(tf.tensor2d(Float32Array.from(wInv), [PIXELS, PIXELS]));
-      }
-    } catch (e) {
-      tf.dispose(inv);
-      throw e;
-    }
-    const biasCopies = biases.map((b) => b.clone());
-    return {
-      conditions,
-      logAbsDets,
-      inverse(y: tf.Tensor): tf.Tensor2D {
-        const rows = asRows(y, `${name} inverse input`);
-        // LeakyReLU's inverse is defined on all of ℝ, so only NaN/±∞ are outside its range.
-        assertFinite(rows, `${name} inverse input`);
-        const x = tf.tidy(() => {
-          let h: tf.Tensor2D = rows;
-          for (let k = o.blocks - 1; k >= 0; k--) {
-            const z = slope === null ? h : (leakyReluInverse(h, slope) as tf.Tensor2D);
-            h = tf.matMul(tf.sub(z, biasCopies[k]), inv[k]);
-          }
-          return h;
-        });
-        if (rows !== y) rows.dispose();
-        try {
-          assertFinite(x, `${name} inverse output`);
-        } catch (e) {
-          x.dispose();
-          throw new ValueRangeError(`${(e as Error).message} The input is finite but too large for the inverse in float32 (1/slope = ${slope === null ? 1 : 1 / slope} per block multiplies negatives); scale the input down.`);
-        }
-        return x;
-      },
-      dispose: () => tf.dispose([...inv, ...biasCopies]),
-    };
-  };
+  const inverter = (opts: { maxCondition?: number; precision?: InversePrecision } = {}): Inverter =>
+    buildInverter({ name, weights, biases, slope, means }, opts);
 
   const net: InvertibleMlp = {
     name,
     options: { ...o, name },
     weights,
     biases,
+    means,
     apply: (x) => {
       const r = applyWithActivationLogDet(x);
       r.activationLogDet.dispose();
@@ -224,13 +173,14 @@ export function createInvertibleMlp(o: InvertibleMlpOptions): InvertibleMlp {
         inv.dispose();
       }
     },
-    trainableVars: () => [...weights, ...biases],
-    getWeights: () => [...weights, ...biases],
+    trainableVars: () => [...weights, ...biases, ...(learned ? [means] : [])],
+    getWeights: () => [...weights, ...biases, ...(learned ? [means] : [])],
     setWeights(ws) {
-      if (ws.length !== 2 * o.blocks) throw new RangeError(`${name} takes ${2 * o.blocks} weight tensors (W₁..W${o.blocks}, B₁..B${o.blocks}), got ${ws.length}.`);
-      ws.forEach((w, i) => (i < o.blocks ? (weights[i] as tf.Variable) : (biases[i - o.blocks] as tf.Variable)).assign(w));
+      const want = 2 * o.blocks + (learned ? 1 : 0);
+      if (ws.length !== want) throw new RangeError(`${name} takes ${want} weight tensors (W₁..W${o.blocks}, B₁..B${o.blocks}${learned ? ', μ' : ''}), got ${ws.length}.`);
+      ws.forEach((w, i) => (i < o.blocks ? (weights[i] as tf.Variable) : i < 2 * o.blocks ? (biases[i - o.blocks] as tf.Variable) : means).assign(w));
     },
-    dispose: () => tf.dispose([...weights, ...biases]),
+    dispose: () => tf.dispose([...weights, ...biases, means]),
   };
   return net;
 }

@@ -5,6 +5,10 @@ import { cachedWeights, cacheDir, configHash, loadCheckpoint, saveCheckpoint } f
 import { thin } from '../../train/classifier';
 import { trainLoop } from '../../train/loop';
 import { makeOptimizer, OptimizerConfig } from '../../train/optimizers';
+import { makeRng } from '../../tensor/rng';
+import { InputTransform, RAW_PIXELS, toNetworkInput } from './input';
+import { dataInit } from './data-init';
+import { trackLogDets } from './logdet';
 import { InvertibleLoss, invertibleLoss } from './losses';
 import { InvertibleMlp } from './mlp';
 
@@ -16,6 +20,10 @@ export interface InvertibleTraining {
   seed: number;
   /** Epochs after which the weights are kept (the slides' 10/50/100/500), the last = epochs. */
   checkpoints: number[];
+  /** What the net sees of an image (input.ts): raw pixels (default, the slides) or dequantised + logit (a flow's input). */
+  input?: InputTransform;
+  /** Start from Glow's data-dependent ActNorm-style initialisation (data-init.ts) on the training inputs. */
+  dataInit?: boolean;
 }
 
 export interface InvertibleReport {
@@ -28,9 +36,11 @@ export interface InvertibleReport {
 
 const keyOf = (net: InvertibleMlp, data: Dataset, cfg: InvertibleTraining, epoch: number) => ({
   kind: 'invertible-mlp',
-  model: { blocks: net.options.blocks, slope: net.options.slope, seed: net.options.seed, init: net.options.init ?? 'orthogonal' },
+  model: { blocks: net.options.blocks, slope: net.options.slope, seed: net.options.seed, init: net.options.init ?? 'orthogonal', ...(net.options.prior === 'learned' ? { prior: 'learned' } : {}) },
   data: { n: data.n },
   training: cfg,
+  // The flow loss's log|det W| is tracked by Newton–Schulz steps (logdet.ts), not an LU per step.
+  ...(cfg.loss === 'flow' ? { logDet: 'tracked' } : {}),
   epoch,
 });
 
@@ -45,10 +55,28 @@ export async function trainInvertible(net: InvertibleMlp, data: Dataset, cfg: In
   const { meta, cached } = await cachedWeights(keyOf(net, data, cfg, cfg.epochs), net, async () => {
     const labels = tf.tensor1d(Float32Array.from(data.labels));
     const optimizer = makeOptimizer(cfg.optimizer);
+    const input = cfg.input ?? RAW_PIXELS;
+    const raw = !input.dequantize && input.logitLambda === null;
+    // The flow loss follows log|det W| and W⁻¹ from step to step (two products per W) instead of an LU per step.
+    const noise = makeRng(cfg.seed + 7919);
+    if (cfg.dataInit) {
+      const xin = toNetworkInput(data.images, input, noise.seed());
+      try {
+        dataInit(net, xin, data.labels);
+      } finally {
+        xin.dispose();
+      }
+    }
+    const logDet = cfg.loss === 'flow' ? trackLogDets(net.weights) : undefined;
     try {
       const r = await trainLoop({
         vars: net.trainableVars(),
-        loss: (xb, yb) => invertibleLoss(cfg.loss, net, xb, yb),
+        loss: (xb, yb) => {
+          if (raw) return invertibleLoss(cfg.loss, net, xb, yb, logDet);
+          const xin = toNetworkInput(xb, input, noise.seed()); // fresh dequantisation noise every step
+          return invertibleLoss(cfg.loss, net, xin, yb, logDet);
+        },
+        onStep: logDet ? () => logDet.refresh() : undefined,
         optimizer,
         x: data.images,
         y: labels,
@@ -67,6 +95,7 @@ export async function trainInvertible(net: InvertibleMlp, data: Dataset, cfg: In
     } finally {
       labels.dispose();
       optimizer.dispose();
+      logDet?.dispose();
     }
   });
   return { ...meta, cached };
