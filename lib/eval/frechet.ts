@@ -57,20 +57,29 @@ export function sqrtmSymmetric(m: Matrix): Matrix {
   return scaled.mmul(vectors.transpose());
 }
 
+/** C^½ per statistics object: the reference set's is computed once, not once per scored batch. */
+const sqrtCache = new WeakMap<GaussianStats, Matrix>();
+function covSqrt(s: GaussianStats): Matrix {
+  let r = sqrtCache.get(s);
+  if (!r) sqrtCache.set(s, (r = sqrtmSymmetric(s.cov)));
+  return r;
+}
+
 /**
  * Squared Fréchet distance between Gaussians N(μ1,C1) and N(μ2,C2) (Dowson & Landau 1982; the
  * FID of Heusel et al. 2017 reports this squared value, and so do we):
- *   d² = ‖μ1 − μ2‖² + tr(C1 + C2 − 2 (C1^½ C2 C1^½)^½).
- * C1^½ C2 C1^½ is symmetric PSD, so its square root's trace is Σ √λᵢ of its eigenvalues: two
- * symmetric EVDs, no general (non-symmetric) matrix square root.
+ *   d² = ‖μ1 − μ2‖² + tr(C1 + C2 − 2 (C2^½ C1 C2^½)^½).
+ * C2^½ C1 C2^½ is symmetric PSD, so its square root's trace is Σ √λᵢ of its eigenvalues, and those
+ * are the eigenvalues of C1·C2, so the formula is symmetric in the two sets. The square root is taken
+ * of the second (the fixed reference in lib/eval/scores.ts) and cached: one EVD per scored batch.
  */
 export function frechetDistance(a: GaussianStats, b: GaussianStats): number {
   const d = a.mean.length;
   if (b.mean.length !== d) throw new ShapeError(`Fréchet distance between ${d}-D and ${b.mean.length}-D features; compute both with the same judge layer.`);
   let meanTerm = 0;
   for (let i = 0; i < d; i++) meanTerm += (a.mean[i] - b.mean[i]) ** 2;
-  const r = sqrtmSymmetric(a.cov);
-  const { values } = symmetricEig(r.mmul(b.cov).mmul(r));
+  const r = covSqrt(b);
+  const { values } = symmetricEig(r.mmul(a.cov).mmul(r));
   let crossTrace = 0;
   for (const v of values) crossTrace += Math.sqrt(Math.max(v, 0));
   const d2 = meanTerm + a.cov.trace() + b.cov.trace() - 2 * crossTrace;
