@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { assertShape, ValueRangeError } from '../../tensor/guards';
 import type { Gan, GanOptions } from './gan';
-import { dense, Params } from './params';
+import { dense, pairedParams, Params } from './params';
 
 /**
  * A small convolutional GAN in the DCGAN pattern (Radford et al. 2016; the paper's §3.2.2 allows a
@@ -83,16 +83,6 @@ export function createConvGan(o: GanOptions): Gan {
         return tf.reshape(dense(tf.reshape(h, [-1, 49 * c2]), dOut), [-1]) as tf.Tensor1D;
       });
     },
-    generatorVars: () => g.trainable(),
-    discriminatorVars: () => d.trainable(),
-    getWeights: () => [...g.getWeights(), ...d.getWeights()],
-    setWeights(w) {
-      g.setWeights(w.slice(0, g.vars.length));
-      d.setWeights(w.slice(g.vars.length));
-    },
-    dispose() {
-      g.dispose();
-      d.dispose();
-    },
+    ...pairedParams(g, d),
   };
 }

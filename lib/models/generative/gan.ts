@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { assertShape, ValueRangeError } from '../../tensor/guards';
 import { createConvGan } from './gan-conv';
-import { dense, Params } from './params';
+import { dense, pairedParams, Params } from './params';
 
 export interface GanOptions {
   /** Latent size D_L (paper: 100). */
@@ -125,17 +125,7 @@ export function createGan(o: GanOptions): Gan {
         return tf.reshape(h, [-1]) as tf.Tensor1D;
       });
     },
-    generatorVars: () => g.trainable(),
-    discriminatorVars: () => d.trainable(),
-    getWeights: () => [...g.getWeights(), ...d.getWeights()],
-    setWeights(w) {
-      g.setWeights(w.slice(0, g.vars.length));
-      d.setWeights(w.slice(g.vars.length));
-    },
-    dispose() {
-      g.dispose();
-      d.dispose();
-    },
+    ...pairedParams(g, d),
   };
 }
 

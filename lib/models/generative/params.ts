@@ -78,3 +78,20 @@ export class Params {
 
 /** x · w + b for x [n, in]. */
 export const dense = (x: tf.Tensor, p: { w: tf.Tensor; b: tf.Tensor }): tf.Tensor2D => tf.add(tf.matMul(x as tf.Tensor2D, p.w as tf.Tensor2D), p.b) as tf.Tensor2D;
+
+/** The weight plumbing of a generator / discriminator pair (both GANs): G's weights first, then D's. */
+export function pairedParams(g: Params, d: Params) {
+  return {
+    generatorVars: () => g.trainable(),
+    discriminatorVars: () => d.trainable(),
+    getWeights: () => [...g.getWeights(), ...d.getWeights()],
+    setWeights(w: tf.Tensor[]) {
+      g.setWeights(w.slice(0, g.vars.length));
+      d.setWeights(w.slice(g.vars.length));
+    },
+    dispose() {
+      g.dispose();
+      d.dispose();
+    },
+  };
+}
