@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { cnnLayers } from '../cnn';
 import { fromLayers, Net } from '../net';
 import { ValueRangeError } from '../../tensor/guards';
 
@@ -22,21 +23,7 @@ export interface EmbeddingCnnOptions {
  */
 export function createEmbeddingCnn(o: EmbeddingCnnOptions): Net {
   if (!(Number.isInteger(o.dims) && o.dims >= 2)) throw new ValueRangeError(`embedding dims ${o.dims} must be an integer ≥ 2; use 2, 3 or 5.`);
-  const [f1, f2] = o.filters ?? [32, 64];
-  const hidden = o.hidden ?? 128;
-  const init = (i: number) => tf.initializers.glorotUniform({ seed: o.seed * 1000 + i });
-  const model = tf.sequential({
-    name: `embedding_cnn_${o.dims}d`,
-    layers: [
-      tf.layers.conv2d({ inputShape: [28, 28, 1], filters: f1, kernelSize: 3, activation: 'relu', kernelInitializer: init(0) }),
-      tf.layers.maxPooling2d({ poolSize: 2 }),
-      tf.layers.conv2d({ filters: f2, kernelSize: 3, activation: 'relu', kernelInitializer: init(1) }),
-      tf.layers.maxPooling2d({ poolSize: 2 }),
-      tf.layers.flatten(),
-      tf.layers.dense({ units: hidden, activation: 'relu', kernelInitializer: init(2) }),
-      tf.layers.dense({ units: o.dims, kernelInitializer: init(3) }),
-    ],
-  });
+  const model = tf.sequential({ name: `embedding_cnn_${o.dims}d`, layers: cnnLayers(o, o.dims) });
   const base = fromLayers(model, o.name ?? `embedding CNN ${o.dims}D`);
   if (!o.head) return base;
   const head = o.head;
