@@ -3,7 +3,7 @@ import { TimeNet } from '../models/generative/unet';
 import { ValueRangeError } from '../tensor/guards';
 import { trainLoop } from '../train/loop';
 import { ddpmLoss } from './ddpm';
-import { createEma } from './ema';
+import { WeightEma } from '../train/ema';
 import { Schedule } from './schedules';
 
 export interface DdpmTrainOptions {
@@ -28,7 +28,7 @@ export interface DdpmTrainOptions {
  */
 export async function trainDdpm(net: TimeNet, s: Schedule, x: tf.Tensor, o: DdpmTrainOptions): Promise<{ losses: number[]; epochLosses: number[]; seconds: number }> {
   if (!(o.lr > 0)) throw new ValueRangeError(`DDPM learning rate ${o.lr} must be positive (paper: 2e-4).`);
-  const ema = createEma(net.trainableVars(), o.emaDecay);
+  const ema = new WeightEma(net.trainableVars(), o.emaDecay, 0); // constant decay, no warm-up
   const optimizer = tf.train.adam(o.lr);
   try {
     const r = await trainLoop({

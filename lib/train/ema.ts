@@ -15,7 +15,12 @@ export class WeightEma {
   constructor(private readonly vars: tf.Variable[], readonly decay = 0.9998, readonly warmup = 500) {
     if (!(decay >= 0 && decay < 1)) throw new ValueRangeError(`WeightEma: decay=${decay} must be in [0, 1) (timm uses 0.9998).`);
     if (!(warmup >= 0)) throw new ValueRangeError(`WeightEma: warmup=${warmup} must be ≥ 0 iterations.`);
-    this.shadow = vars.map((v) => tf.variable(v.clone(), false));
+    this.shadow = vars.map((v) => {
+      const copy = v.clone();
+      const s = tf.variable(copy, false);
+      copy.dispose(); // the variable keeps its own reference to the data
+      return s;
+    });
   }
 
   /** The decay used at step t (1-based). */
@@ -37,6 +42,18 @@ export class WeightEma {
   /** Copies of the averaged weights (the caller disposes), in the order of `vars`. */
   weights(): tf.Tensor[] {
     return this.shadow.map((s) => s.clone());
+  }
+
+  /**
+   * Exchange the live weights and the averages (call again to go back): sample or evaluate with the
+   * averages in the middle of training (DDPMs are sampled from the average, Ho et al. 2020).
+   */
+  swap(): void {
+    tf.tidy(() => this.vars.forEach((v, i) => {
+      const live = v.clone();
+      v.assign(this.shadow[i]);
+      this.shadow[i].assign(live);
+    }));
   }
 
   /** Write the average into the live variables (e.g. before evaluating or saving). */

@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { registerWasmTrainingKernels } from '../../lib/backend/wasm/index';
 import { ddpmLoss, gradientLoss, qSample, sampleDdpm, samplingSteps } from '../../lib/diffusion/ddpm';
-import { createEma } from '../../lib/diffusion/ema';
+import { WeightEma } from '../../lib/train/ema';
 import { linearSchedule, cosineSchedule } from '../../lib/diffusion/schedules';
 import { createUnet } from '../../lib/models/generative/unet';
 import { ValueRangeError } from '../../lib/tensor/guards';
@@ -57,7 +57,7 @@ test('a DDPM training step (loss + α·gradient loss, EMA update) leaks no tenso
   const net = createUnet({ base: 2, seed: 1 });
   const s = cosineSchedule();
   const opt = tf.train.adam(1e-3);
-  const ema = createEma(net.trainableVars(), 0.9);
+  const ema = new WeightEma(net.trainableVars(), 0.9, 0);
   const loss = ddpmLoss(net, s, { gradWeight: 0.1, seed: 2 });
   const x = tf.randomUniform([4, 28, 28, 1], 0, 1, 'float32', 5);
   const step = () => { const l = tf.tidy(() => opt.minimize(() => loss(x), true, net.trainableVars()) as tf.Scalar); const v = l.dataSync()[0]; l.dispose(); ema.update(); return v; };
