@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { BackendInfo, backendBanner, initBackend } from './backend/select';
 import { guardKernel } from './kernel-guard';
 import { display, inNotebook } from './plot/display';
+import { warmPlotly } from './plot/plotly';
 import { Profile } from './profile';
 import { profile, seed as seedFromEnv } from './profile';
 import { setRunContext } from './run-context';
@@ -11,7 +12,10 @@ import { setRunContext } from './run-context';
  * figures are stamped with. Safe to run again in a live kernel (the backend is chosen once).
  */
 export async function startNotebook(notebook: string, opts: { seed?: number } = {}): Promise<BackendInfo & { profile: Profile; seed: number }> {
-  if (inNotebook()) guardKernel();
+  if (inNotebook()) {
+    guardKernel();
+    warmPlotly(); // Chromium starts on the idle core while the backend loads; the first chart finds it ready
+  }
   const info = await initBackend();
   const s = opts.seed ?? seedFromEnv();
   const c = setRunContext({ notebook, profile: profile(), seed: s, backend: info.name });

@@ -25,7 +25,7 @@ interface Cell {
   source: string | string[];
   outputs?: { output_type: string; name?: string; text?: string | string[]; ename?: string; evalue?: string }[];
   id?: string;
-  metadata?: object;
+  metadata?: { execution?: Record<string, string> };
   execution_count?: number | null;
 }
 
@@ -80,8 +80,21 @@ const runsAfterOthers = (file: string): boolean => {
   return Boolean(nb.metadata?.mnist_lab?.runs_after_others);
 };
 
-/** Returns null on success, else a report naming the failing cell and its error text. */
-async function runOne(file: string, env: NodeJS.ProcessEnv, timeout: number, twice: boolean): Promise<string | null> {
+/** The slowest code cells of an executed notebook (nbconvert's recorded timing), as "cell 14 151 s, …". */
+function slowestCells(cells: Cell[], k = 3): string {
+  const times = cells
+    .map((c, i) => {
+      const e = c.metadata?.execution;
+      const t0 = e?.['iopub.status.busy'], t1 = e?.['iopub.status.idle'];
+      return { i: i + 1, s: t0 && t1 ? (Date.parse(t1) - Date.parse(t0)) / 1000 : NaN };
+    })
+    .filter((t) => Number.isFinite(t.s))
+    .sort((a, b) => b.s - a.s);
+  return times.slice(0, k).map((t) => `cell ${t.i} ${t.s.toFixed(0)} s`).join(', ');
+}
+
+/** Returns { error: null, slowest } on success, else a report naming the failing cell and its error text. */
+async function runOne(file: string, env: NodeJS.ProcessEnv, timeout: number, twice: boolean): Promise<{ error: string | null; slowest?: string }> {
   const nb = JSON.parse(fs.readFileSync(path.join(nbDir, file), 'utf8'));
   if (twice) nb.cells = [...nb.cells, ...nb.cells.map((c: Cell) => ({ ...c, id: `${c.id ?? 'c'}-again` }))];
   nb.cells.push({ cell_type: 'code', id: 'sentinel', metadata: {}, execution_count: null, outputs: [], source: `console.log("${SENTINEL}")` });
@@ -91,12 +104,12 @@ async function runOne(file: string, env: NodeJS.ProcessEnv, timeout: number, twi
   fs.mkdirSync(outDir, { recursive: true });
   try {
     const r = await nbconvert(
-      ['--to', 'notebook', '--execute', '--allow-errors', `--ExecutePreprocessor.timeout=${timeout}`, '--ExecutePreprocessor.record_timing=False',
+      ['--to', 'notebook', '--execute', '--allow-errors', `--ExecutePreprocessor.timeout=${timeout}`, '--ExecutePreprocessor.record_timing=True',
         '--ExecutePreprocessor.kernel_name=tslab', '--output-dir', outDir, '--output', file, tmp],
       env,
     );
     if (r.status !== 0) {
-      return `jupyter nbconvert exited ${r.status}:\n${(r.stderr ?? '').split('\n').slice(-25).join('\n')}`;
+      return { error: `jupyter nbconvert exited ${r.status}:\n${(r.stderr ?? '').split('\n').slice(-25).join('\n')}` };
     }
     const done = JSON.parse(fs.readFileSync(path.join(outDir, file), 'utf8'));
     const cells: Cell[] = done.cells;
@@ -106,18 +119,18 @@ async function runOne(file: string, env: NodeJS.ProcessEnv, timeout: number, twi
       // Drop the sentinel from the executed copy.
       done.cells.pop();
       fs.writeFileSync(path.join(outDir, file), JSON.stringify(done, null, 1));
-      return null;
+      return { error: null, slowest: slowestCells(done.cells) };
     }
     // The failing cell is the last one that printed anything on stderr (or an error output).
     const failing = [...code].reverse().find(({ c }) => (c.outputs ?? []).some((o) => o.output_type === 'error' || o.name === 'stderr'));
-    if (!failing) return 'the run stopped before its last cell without an error message (kernel died or was interrupted).';
+    if (!failing) return { error: 'the run stopped before its last cell without an error message (kernel died or was interrupted).' };
     const msg = (failing.c.outputs ?? [])
       .filter((o) => o.output_type === 'error' || o.name === 'stderr')
       .map((o) => (o.output_type === 'error' ? `${o.ename}: ${o.evalue}` : text(o.text)))
       .join('')
       .trim();
     const src = text(failing.c.source).split('\n').slice(0, 6).join('\n');
-    return `cell ${failing.i + 1} failed:\n--- source ---\n${src}\n--- error ---\n${msg}`;
+    return { error: `cell ${failing.i + 1} failed:\n--- source ---\n${src}\n--- error ---\n${msg}` };
   } finally {
     fs.rmSync(tmp, { force: true });
   }
@@ -141,14 +154,14 @@ async function main() {
   const run = async (file: string): Promise<void> => {
     const t0 = Date.now();
     process.stdout.write(`▶ ${file} (profile ${profile}) ...\n`);
-    const err = await runOne(file, env, timeout, twice);
+    const r = await runOne(file, env, timeout, twice);
     const secs = ((Date.now() - t0) / 1000).toFixed(1);
-    if (err) {
+    if (r.error) {
       failed++;
-      console.log(`✗ ${file} failed after ${secs} s — ${err}\n`);
+      console.log(`✗ ${file} failed after ${secs} s — ${r.error}\n`);
     } else {
       passed++;
-      console.log(`✓ ${file} ran in ${secs} s`);
+      console.log(`✓ ${file} ran in ${secs} s (slowest: ${r.slowest || 'no timing recorded'})`);
     }
   };
   const t0 = Date.now();

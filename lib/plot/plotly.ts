@@ -31,8 +31,10 @@ export function showPlotly(fig: PlotlyFigure): void {
   );
 }
 
-// One headless Chromium page with plotly.js loaded, per process, closed when idle: starting
-// Chromium and parsing plotly.js cost ~3 s, a chart after that ~0.1 s.
+// One headless Chromium page with plotly.js loaded, per process, closed after 10 idle minutes:
+// starting Chromium and parsing plotly.js cost ~3–5 s, a chart after that ~0.1 s. (A 15 s timeout
+// relaunched it for nearly every chart of a notebook whose charts sit between training cells.)
+const IDLE_MS = 600_000;
 type Page = import('playwright-core').Page;
 type Browser = import('playwright-core').Browser;
 let session: Promise<{ browser: Browser; page: Page }> | null = null;
@@ -64,6 +66,21 @@ export async function closeBrowser(): Promise<void> {
   }
 }
 
+/**
+ * Start Chromium in the background (startNotebook calls it), so the first chart does not wait for
+ * it. A failure here is not reported: the first plotlyPng tries again and throws the real error.
+ */
+export function warmPlotly(): void {
+  if (session) return;
+  const s = openPage();
+  session = s;
+  s.catch(() => {
+    if (session === s) session = null;
+  });
+  idle = setTimeout(() => closeBrowser().catch(() => undefined), IDLE_MS);
+  idle.unref();
+}
+
 /** Render a figure to PNG in headless Chromium with Plotly.toImage. */
 export async function plotlyPng(fig: PlotlyFigure, width = 760, height = 420): Promise<Buffer> {
   if (idle) clearTimeout(idle);
@@ -78,7 +95,7 @@ export async function plotlyPng(fig: PlotlyFigure, width = 760, height = 420): P
     return Buffer.from((url as string).split(',')[1], 'base64');
   } finally {
     // A failed close must not become an unhandled rejection: that would kill the kernel.
-    idle = setTimeout(() => closeBrowser().catch(() => undefined), 15_000);
+    idle = setTimeout(() => closeBrowser().catch(() => undefined), IDLE_MS);
     idle.unref();
   }
 }
