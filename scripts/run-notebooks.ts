@@ -3,8 +3,9 @@
  *   node --import tsx scripts/run-notebooks.ts [--profile quick|paper] [--figures DIR] [--twice] [--jobs N] [00 03 ...]
  * --twice runs every cell twice over in one kernel (a user re-running the whole notebook).
  * --jobs N runs N notebooks at once (default: the number of CPU cores, at most 2): the wasm backend
- * computes on one thread, so one notebook leaves the second core idle. A notebook whose metadata says
- * `"mnist_lab": {"runs_after_others": true}` (the leaderboard) starts when all the others are done.
+ * computes on one thread, so one notebook leaves the second core idle. Each notebook gets
+ * MNIST_LAB_THREADS = cores ÷ notebooks at once: the threads its background training may use.
+ * A notebook whose metadata says `"mnist_lab": {"runs_after_others": true}` (the leaderboard) starts when all the others are done.
  * Executed copies go to notebooks/.executed/ (ignored). tslab reports a throwing cell only on its
  * stderr and then silently skips the remaining cells, and nbconvert's own error is empty; so each
  * run gets a sentinel last cell, and a run whose sentinel did not print failed: we print the
@@ -167,6 +168,9 @@ async function main() {
   const t0 = Date.now();
   const files = pickNotebooks(names);
   const queue = files.filter((f) => !runsAfterOthers(f));
+  // Threads per notebook (lib/train/background.ts): the cores shared by the notebooks running at once.
+  const atOnce = Math.max(1, Math.min(jobs, queue.length));
+  env.MNIST_LAB_THREADS ??= String(Math.max(1, Math.floor(os.cpus().length / atOnce)));
   // A pool of `jobs` workers, each taking the next notebook in order.
   await Promise.all(Array.from({ length: Math.min(jobs, queue.length) }, async () => {
     for (let f = queue.shift(); f !== undefined; f = queue.shift()) await run(f);
