@@ -8,6 +8,11 @@ export interface GaussianStats {
   mean: Float64Array;
   /** Sample covariance (divided by n − 1), d × d. */
   cov: Matrix;
+  /**
+   * When n ≤ d: the centred features / √(n − 1), n × d, so cov = factorᵀ·factor. The Fréchet
+   * distance then needs an n × n eigenproblem instead of d × d ones (30 samples: 30×30, not 256×256).
+   */
+  factor?: Matrix;
 }
 
 /**
@@ -20,17 +25,21 @@ export function gaussianStats(features: tf.Tensor2D | number[][]): GaussianStats
     if (x.rank !== 2) throw new ShapeError(`features have shape [${x.shape.join(',')}] but [n,d] is needed; flatten them first.`);
     const [n, d] = x.shape;
     if (n < 2) throw new ShapeError(`features hold ${n} vector(s); a covariance needs at least 2 (score a batch of ≥ 2 images).`);
-    const [meanT, covT] = tf.tidy(() => {
+    const [meanT, covT, centredT] = tf.tidy(() => {
       const m = x.mean(0);
       const c = x.sub(m);
-      return [m, tf.matMul(c, c, true, false).div(n - 1)];
+      return [m, tf.matMul(c, c, true, false).div(n - 1), n <= d ? c.div(Math.sqrt(n - 1)) : tf.zeros([0])];
     });
     const mean = Float64Array.from(meanT.dataSync());
     const flat = covT.dataSync();
-    tf.dispose([meanT, covT]);
+    const centred = centredT.dataSync();
+    tf.dispose([meanT, covT, centredT]);
     const cov = new Matrix(d, d);
     for (let i = 0; i < d; i++) for (let j = 0; j < d; j++) cov.set(i, j, flat[i * d + j]);
-    return { n, mean, cov };
+    if (n > d) return { n, mean, cov };
+    const factor = new Matrix(n, d);
+    for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) factor.set(i, j, centred[i * d + j]);
+    return { n, mean, cov, factor };
   } finally {
     if (Array.isArray(features)) x.dispose();
   }
@@ -78,8 +87,12 @@ export function frechetDistance(a: GaussianStats, b: GaussianStats): number {
   if (b.mean.length !== d) throw new ShapeError(`Fréchet distance between ${d}-D and ${b.mean.length}-D features; compute both with the same judge layer.`);
   let meanTerm = 0;
   for (let i = 0; i < d; i++) meanTerm += (a.mean[i] - b.mean[i]) ** 2;
-  const r = covSqrt(b);
-  const { values } = symmetricEig(r.mmul(a.cov).mmul(r));
+  // Σ √λ over the eigenvalues of C1·C2. With C1 = FᵀF (F: n × d, n ≤ d) those are, besides zeros,
+  // the eigenvalues of F C2 Fᵀ (n × n): the same trace from a small eigenproblem, no matrix root.
+  const small = a.factor ?? b.factor;
+  const { values } = small
+    ? symmetricEig(small.mmul(a.factor ? b.cov : a.cov).mmul(small.transpose()))
+    : symmetricEig(covSqrt(b).mmul(a.cov).mmul(covSqrt(b)));
   let crossTrace = 0;
   for (const v of values) crossTrace += Math.sqrt(Math.max(v, 0));
   const d2 = meanTerm + a.cov.trace() + b.cov.trace() - 2 * crossTrace;
@@ -92,6 +105,6 @@ export function frechetDistance(a: GaussianStats, b: GaussianStats): number {
 export const frechetFromFeatures = (a: tf.Tensor2D | number[][], b: tf.Tensor2D | number[][]): number => frechetDistance(gaussianStats(a), gaussianStats(b));
 
 /** JSON form of the statistics (for the on-disk cache of the reference set). */
-export const statsToJson = (s: GaussianStats): { n: number; mean: number[]; cov: number[][] } => ({ n: s.n, mean: Array.from(s.mean), cov: s.cov.to2DArray() });
+export const statsToJson = (s: GaussianStats): { n: number; mean: number[]; cov: number[][] } => ({ n: s.n, mean: Array.from(s.mean), cov: s.cov.to2DArray() }); // (the factor is not kept: the full path serves)
 
 export const statsFromJson = (j: { n: number; mean: number[]; cov: number[][] }): GaussianStats => ({ n: j.n, mean: Float64Array.from(j.mean), cov: new Matrix(j.cov) });

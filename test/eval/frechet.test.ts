@@ -82,3 +82,19 @@ test('bad input names the problem', () => {
   assert.throws(() => gaussianStats([[1, 2]]), ShapeError);
   assert.throws(() => frechetDistance(stats([0], [[1]]), stats([0, 0], [[1, 0], [0, 1]])), /1-D and 2-D features/);
 });
+
+test('fewer samples than dimensions: the n × n route gives the d × d route\'s distance, either argument order', () => {
+  const rng = (seed: number) => () => ((seed = (seed * 16807) % 2147483647) / 2147483647) - 0.5;
+  const r = rng(11);
+  const rows = (n: number, d: number, shift: number) => Array.from({ length: n }, () => Array.from({ length: d }, (_, j) => r() * (1 + j / d) + shift));
+  const small = gaussianStats(rows(12, 40, 0.1)); // n ≤ d: has a factor
+  const big = gaussianStats(rows(100, 40, 0)); // n > d: full covariance only
+  assert.ok(small.factor && !big.factor);
+  const viaFactor = frechetDistance(small, big);
+  const full = frechetDistance({ n: small.n, mean: small.mean, cov: small.cov }, big);
+  // The d × d route takes √ of the d − n + 1 eigenvalues that are 0 in exact arithmetic but float32
+  // round-off (~1e-8) there, ≈ 1e-4 each; the n × n route has no such eigenvalues.
+  assert.ok(Math.abs(viaFactor - full) <= (40 - 11) * 2e-4, `${viaFactor} vs ${full}`);
+  assert.ok(Math.abs(frechetDistance(big, small) - viaFactor) <= 1e-9 * viaFactor, 'symmetric');
+  assert.ok(frechetDistance(small, small) < 1e-6);
+});
