@@ -13,15 +13,23 @@ import { classDistribution, readValues, targetCheck } from './backpass';
  * which has exactly the roots of softmax(net(x)) = y but does not saturate: on probabilities the
  * Jacobian vanishes once one class nears 1 and LM stalls there (we saw it stop at ‖r‖ = 0.053,
  * the distance from a one-hot output to y = 0.95 / 0.0056). Per iteration:
- *   J = ∂r/∂x (10×784, by autodiff),  δ = −(JᵀJ + μI)⁻¹ Jᵀ r,  x ← x + δ if ‖r‖ drops.
- * The 784×784 system is solved in the 10-dimensional output space by the push-through identity
- * (JᵀJ + μI)⁻¹Jᵀ = Jᵀ(JJᵀ + μI)⁻¹ (both sides times (JJᵀ + μI) agree): one 10×10 Cholesky solve
+ *   J = ∂r/∂x (k×784, by autodiff),  δ = −(JᵀJ + μI)⁻¹ Jᵀ r,  x ← x + δ if ‖r‖ drops.
+ * The 784×784 system is solved in the k-dimensional residual space by the push-through identity
+ * (JᵀJ + μI)⁻¹Jᵀ = Jᵀ(JJᵀ + μI)⁻¹ (both sides times (JJᵀ + μI) agree): one k×k Cholesky solve
  * per image, exact, instead of factoring a 784×784 matrix.
+ *
+ * The exact point y can lie outside the set of outputs a network produces for any input: then LM
+ * stops at a stationary point with r ≠ 0 (the least-squares point of that set; on notebook 02's
+ * quick ViT, for some classes, from every start), while the paper's check only asks for
+ * p(target) ≥ 0.9. The 'logOdds' residual solves for that region instead: one equation per image,
+ * zero exactly where p(target) ≥ p.
  */
 
 export class ForwardpassError extends ValueRangeError {
   name = 'ForwardpassError';
 }
+
+export type ForwardpassResidual = 'distribution' | 'margin' | 'logOdds';
 
 export interface ForwardpassOptions {
   /** Target class per image (ClassDistr: `targetProb` on it, the rest spread evenly). */
@@ -42,8 +50,11 @@ export interface ForwardpassOptions {
    * 'distribution' (default, the paper's): r = C·net(x) − softmax⁻¹(y), zero only at softmax = y exactly.
    * 'margin': r_k = max(0, z_k − z_t + g) for k ≠ t, g = log(9·p/(1−p)) (p = targetProb): zero on the
    * whole region where the target logit leads every other by g, i.e. p(target) ≥ p and p(other) ≤ 1 − p.
+   * 'logOdds': one residual r = max(0, log((1 − p_t)/p_t) − log((1 − p)/p)), where
+   * log((1 − p_t)/p_t) = logsumexp_{k≠t} z_k − z_t: zero exactly where p(target) ≥ p (so every other
+   * class ≤ 1 − p), linear in the logits far from it (no saturation), J is 1×784 (one backward pass).
    */
-  residual?: 'distribution' | 'margin';
+  residual?: ForwardpassResidual;
   seed: number;
   label?: string;
 }
@@ -55,7 +66,7 @@ export interface ForwardpassResult {
   probs: tf.Tensor2D;
   /** LM iterations each image took (≤ iterations). */
   iterations: Int32Array;
-  /** Final ‖C·net(x) − softmax⁻¹(y)‖₂ per image (centred logits). */
+  /** Final ‖r‖₂ per image, r of the chosen residual (for 'distribution': ‖C·net(x) − softmax⁻¹(y)‖, centred logits). */
   residuals: Float32Array;
   /** ‖r‖ ≤ tol reached. */
   converged: boolean[];
@@ -109,6 +120,27 @@ export function jacobian(net: Net, x: tf.Tensor4D, classes = 10, output: (logits
   });
 }
 
+/**
+ * JJᵀ per image in float64 from J [b,k,n] (row-major): a float32 matMul over n = 784 terms rounds a
+ * rank-deficient JJᵀ to an indefinite one (a negative Cholesky pivot of −3e-3 on a rank-1 case).
+ */
+function gram(j: Float32Array, b: number, k: number, n: number): Float64Array {
+  const g = new Float64Array(b * k * k);
+  for (let i = 0; i < b; i++) {
+    for (let p = 0; p < k; p++) {
+      const rp = (i * k + p) * n;
+      for (let q = 0; q <= p; q++) {
+        const rq = (i * k + q) * n;
+        let s = 0;
+        for (let t = 0; t < n; t++) s += j[rp + t] * j[rq + t];
+        g[i * k * k + p * k + q] = s;
+        g[i * k * k + q * k + p] = s;
+      }
+    }
+  }
+  return g;
+}
+
 /** Logits minus their mean per row: softmax cannot see the removed constant. */
 export const centred = (logits: tf.Tensor): tf.Tensor => tf.tidy(() => tf.sub(logits, tf.mean(logits, -1, true)));
 
@@ -121,17 +153,41 @@ export const marginResidual = (z: tf.Tensor, t: tf.Tensor, g: number): tf.Tensor
   return tf.mul(tf.relu(tf.add(tf.sub(z, zt), g)), tf.sub(1, t));
 });
 
-/** Levenberg–Marquardt on one batch; x is [b,28,28,1]. y: centred target logits, or one-hot targets for 'margin'. */
-async function lmBatch(net: Net, x0: tf.Tensor4D, y: tf.Tensor2D, o: Required<Pick<ForwardpassOptions, 'iterations' | 'tol' | 'tau'>> & { margin: number | null }, history: number[][]) {
+/**
+ * The log-odds residual for logits z [m,c] with one-hot targets t [m,c], one component per row:
+ * r = max(0, log((1 − p_t)/p_t) − log((1 − p)/p)) with log((1 − p_t)/p_t) = logsumexp_{k≠t} z_k − z_t.
+ * Zero exactly where p(target) ≥ p; elsewhere r grows like the logit gap, so its gradient does not
+ * vanish (unlike 1 − p_t's). The target's own logit is masked out of the logsumexp by −1e9.
+ */
+export const logOddsResidual = (z: tf.Tensor, t: tf.Tensor, p: number): tf.Tensor => tf.tidy(() => {
+  const zt = tf.sum(tf.mul(z, t), -1, true);
+  const others = tf.logSumExp(tf.sub(z, tf.mul(t, 1e9)), -1, true);
+  return tf.relu(tf.sub(tf.sub(others, zt), Math.log((1 - p) / p)));
+});
+
+/** A residual of k components per image: fn(logits [m,c], per-row targets [m,c]) → [m,k]. */
+interface ResidualSpec {
+  k: number;
+  fn: (z: tf.Tensor, t: tf.Tensor) => tf.Tensor;
+}
+
+/** The residual a mode solves, for target probability p. Targets: centred logits ('distribution') or one-hot. */
+function residualSpec(mode: ForwardpassResidual, p: number, classes: number): ResidualSpec {
+  if (mode === 'distribution') return { k: classes, fn: (z, t) => tf.sub(centred(z), t) };
+  // Margin g: with every other logit ≤ z_t − g, p(target) ≥ 1/(1 + 9e^{−g}) = p.
+  if (mode === 'margin') return { k: classes, fn: (z, t) => marginResidual(z, t, Math.log((9 * p) / (1 - p))) };
+  return { k: 1, fn: (z, t) => logOddsResidual(z, t, p) };
+}
+
+/** Levenberg–Marquardt on one batch; x is [b,28,28,1], y the per-image targets of `spec`. */
+async function lmBatch(net: Net, x0: tf.Tensor4D, y: tf.Tensor2D, spec: ResidualSpec, o: Required<Pick<ForwardpassOptions, 'iterations' | 'tol' | 'tau'>>, history: number[][]) {
   const b = x0.shape[0];
-  const c = y.shape[1];
+  const c = spec.k;
   let x = x0.clone();
-  // 'distribution': y is softmax⁻¹(ClassDistr), centred logits, the same roots as softmax(net(x)) = ClassDistr.
-  const g = o.margin;
-  const residual = (xs: tf.Tensor4D) => tf.tidy(() => (g === null ? tf.sub(centred(net.apply(xs)), y) : marginResidual(net.apply(xs), y, g)));
-  // The Jacobian's copies of image i carry image i's target (each image is repeated c times).
-  const yRep = g === null ? null : tf.tidy(() => tf.reshape(tf.tile(tf.expandDims(y, 1), [1, c, 1]), [b * c, c]));
-  const jacOutput = g === null ? centred : (z: tf.Tensor) => marginResidual(z, yRep as tf.Tensor, g);
+  const residual = (xs: tf.Tensor4D) => tf.tidy(() => spec.fn(net.apply(xs), y));
+  // The Jacobian's copies of image i carry image i's target (each image is repeated k times).
+  const yRep = tf.tidy(() => tf.reshape(tf.tile(tf.expandDims(y, 1), [1, c, 1]), [b * c, y.shape[1]]));
+  const jacOutput = (z: tf.Tensor) => spec.fn(z, yRep);
   const norms = (r: tf.Tensor) => readValues(() => tf.norm(r, 'euclidean', 1));
   let r = residual(x);
   let rn = Float32Array.from(norms(r));
@@ -139,20 +195,18 @@ async function lmBatch(net: Net, x0: tf.Tensor4D, y: tf.Tensor2D, o: Required<Pi
   const iters = new Int32Array(b);
   const done = Array.from(rn, (v) => v <= o.tol);
   let jac: tf.Tensor3D | null = null;
-  let jjt: Float32Array | null = null;
+  let jjt: Float64Array | null = null;
+  const maxDiag = new Float64Array(b);
   history.push(Array.from(rn));
   for (let it = 0; it < o.iterations && done.some((d) => !d); it++) {
     if (jac === null) {
       jac = jacobian(net, x, c, jacOutput);
-      const g = tf.tidy(() => tf.matMul(jac as tf.Tensor3D, jac as tf.Tensor3D, false, true));
-      jjt = g.dataSync() as Float32Array;
-      g.dispose();
-      if (it === 0) {
-        for (let i = 0; i < b; i++) {
-          let m = 0;
-          for (let j = 0; j < c; j++) m = Math.max(m, jjt[i * c * c + j * c + j]);
-          mu[i] = o.tau * Math.max(m, 1e-12);
-        }
+      jjt = gram(jac.dataSync() as Float32Array, b, c, 784);
+      for (let i = 0; i < b; i++) {
+        let m = 0;
+        for (let j = 0; j < c; j++) m = Math.max(m, jjt[i * c * c + j * c + j]);
+        maxDiag[i] = Math.max(m, 1e-12);
+        if (it === 0) mu[i] = o.tau * maxDiag[i];
       }
     }
     // w_i = (JJᵀ + μI)⁻¹ r_i per image (zero for finished images), then δ_i = −J_iᵀ w_i.
@@ -160,7 +214,8 @@ async function lmBatch(net: Net, x0: tf.Tensor4D, y: tf.Tensor2D, o: Required<Pi
     const w = new Float32Array(b * c);
     for (let i = 0; i < b; i++) {
       if (done[i]) continue;
-      const wi = solveDamped((jjt as Float32Array).subarray(i * c * c, (i + 1) * c * c), c, mu[i], rv.subarray(i * c, (i + 1) * c));
+      // μ ≥ 1e-9·max diag(JJᵀ): a rank-deficient JJᵀ (logits confined to a curve, say) is PSD only up to rounding.
+      const wi = solveDamped((jjt as Float64Array).subarray(i * c * c, (i + 1) * c * c), c, Math.max(mu[i], 1e-9 * maxDiag[i]), rv.subarray(i * c, (i + 1) * c));
       w.set(wi, i * c);
       iters[i]++;
     }
@@ -188,7 +243,7 @@ async function lmBatch(net: Net, x0: tf.Tensor4D, y: tf.Tensor2D, o: Required<Pi
     await new Promise<void>((res) => setImmediate(res));
   }
   if (jac) jac.dispose();
-  if (yRep) yRep.dispose();
+  yRep.dispose();
   r.dispose();
   return { x, iters, rn, done };
 }
@@ -209,14 +264,13 @@ export async function forwardpassInvert(net: Net, opts: ForwardpassOptions): Pro
   const x0 = opts.x0 ?? tf.randomUniform([n, 28, 28, 1], 0, 1, 'float32', rng.seed()) as tf.Tensor4D;
   const p = opts.targetProb ?? 0.95;
   const mode = opts.residual ?? 'distribution';
-  if (mode !== 'distribution' && mode !== 'margin') throw new ForwardpassError(`forwardpassInvert: residual='${mode}' is unknown; use 'distribution' or 'margin'.`);
+  if (mode !== 'distribution' && mode !== 'margin' && mode !== 'logOdds') throw new ForwardpassError(`forwardpassInvert: residual='${mode}' is unknown; use 'distribution', 'margin' or 'logOdds'.`);
   if (!(p > 0.1 && p < 1)) throw new ForwardpassError(`forwardpassInvert: targetProb=${p} must lie in (0.1, 1), e.g. 0.95.`);
-  // Margin g: with every other logit ≤ z_t − g, p(target) ≥ 1/(1 + 9e^{−g}) = p.
-  const margin = mode === 'margin' ? Math.log((9 * p) / (1 - p)) : null;
   const y = tf.tidy(() => {
     const d = classDistribution(opts.targets, p); // validates the targets
-    return (margin === null ? softmaxInverse(d) : tf.cast(tf.greater(d, 0.5), 'float32')) as tf.Tensor2D;
+    return (mode === 'distribution' ? softmaxInverse(d) : tf.cast(tf.greater(d, 0.5), 'float32')) as tf.Tensor2D;
   });
+  const spec = residualSpec(mode, p, y.shape[1]);
   const probe = tf.tidy(() => net.apply(x0.slice(0, 1)));
   if (probe.rank !== 2 || probe.shape[1] !== y.shape[1]) {
     const shape = probe.shape;
@@ -235,7 +289,7 @@ export async function forwardpassInvert(net: Net, opts: ForwardpassOptions): Pro
     const xb = x0.slice(s, m);
     const yb = y.slice(s, m);
     const h: number[][] = [];
-    const r = await lmBatch(net, xb, yb, { ...o, margin }, h);
+    const r = await lmBatch(net, xb, yb, spec, o, h);
     tf.dispose([xb, yb]);
     parts.push(r.x);
     iterations.set(r.iters, s);

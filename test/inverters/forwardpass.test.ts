@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { registerWasmTrainingKernels } from '../../lib/backend/wasm';
-import { forwardpassInvert, ForwardpassError, jacobian, marginResidual, solveDamped, targetCheck } from '../../lib/inverters/forwardpass';
+import { forwardpassInvert, ForwardpassError, jacobian, logOddsResidual, marginResidual, solveDamped, targetCheck } from '../../lib/inverters/forwardpass';
 import { Net } from '../../lib/models/net';
 import { ShapeError } from '../../lib/tensor/guards';
 import { smallTrainedFcnn } from './trained-fcnn';
@@ -62,11 +62,13 @@ test('LM converges on a small known system in a few iterations, without leaking 
 
 test('FORWARDPASSINV on a trained FCNN passes the ≥ 0.9 / ≤ 0.1 check for every image', async () => {
   const targets = Int32Array.from({ length: 10 }, (_, i) => i);
-  const r = await forwardpassInvert(net, { targets, seed: 2, iterations: 30 });
-  const c = targetCheck(r.probs, r.targets);
-  assert.ok(c.pass.every(Boolean), `target probs ${Array.from(c.targetProb)}`);
-  assert.ok(Math.max(...r.iterations) <= 30);
-  tf.dispose([r.images, r.probs]);
+  for (const residual of ['distribution', 'logOdds'] as const) {
+    const r = await forwardpassInvert(net, { targets, seed: 2, iterations: 30, residual });
+    const c = targetCheck(r.probs, r.targets);
+    assert.ok(c.pass.every(Boolean), `${residual}: target probs ${Array.from(c.targetProb)}`);
+    assert.ok(Math.max(...r.iterations) <= 30);
+    tf.dispose([r.images, r.probs]);
+  }
 });
 
 test('the margin residual is zero exactly where the target logit leads every other by g', () => {
@@ -90,6 +92,57 @@ test("residual 'margin' reaches p(target) ≥ targetProb on a known system, with
   assert.equal(tf.memory().numTensors, before);
   lin.dispose();
   await assert.rejects(forwardpassInvert(net, { targets: Int32Array.from([1]), seed: 1, residual: 'logits' as 'margin' }), /residual='logits'/);
+});
+
+test('the log-odds residual is zero exactly where p(target) ≥ p and grows like the logit gap below it', () => {
+  // Row 0: p(target) = e⁵/(e⁵ + 2) ≈ 0.987 ≥ 0.95; row 1: p = 1/3, log-odds log 2, r = log 2 − log(0.05/0.95).
+  const z = tf.tensor2d([[5, 0, 0], [1, 1, 1]]);
+  const t = tf.tensor2d([[1, 0, 0], [1, 0, 0]]);
+  const r = logOddsResidual(z, t, 0.95).arraySync() as number[][];
+  assert.equal(r[0][0], 0);
+  assert.ok(Math.abs(r[1][0] - (Math.log(2) - Math.log(0.05 / 0.95))) < 1e-5, `r[1] = ${r[1]}`);
+  tf.dispose([z, t]);
+});
+
+/**
+ * Logits confined to an ellipse: u = Px/‖Px‖ (P: 784→2, a normalisation like the ViT's LayerNorms), z = W u.
+ * A curve in logit space never passes through ClassDistr (its nine other logits are never equal), but
+ * it does reach p(target) ≥ 0.95 for classes 1 and 8 (W picked so, checked below by a scan of the circle).
+ */
+function ellipseNet(): Net & { w: tf.Tensor2D } {
+  const w = tf.tensor2d([[16, 7], [-10, -2], [-3, 24], [-9, 14], [1, 10], [0, 4], [5, 1], [7, 3], [12, 18], [-1, -2]]);
+  const p = tf.randomNormal([784, 2], 0, 1, 'float32', 7) as tf.Tensor2D;
+  return {
+    w, name: 'ellipse', trainableVars: () => [], getWeights: () => [w, p], setWeights: () => undefined, dispose: () => tf.dispose([w, p]),
+    apply: (x) => tf.tidy(() => { const h = tf.matMul(tf.reshape(x, [x.shape[0], 784]), p); return tf.matMul(tf.div(h, tf.norm(h, 'euclidean', 1, true)), w, false, true); }),
+  };
+}
+
+test("where ClassDistr is out of the net's reach, the 'distribution' residual stalls and 'logOdds' passes every image", async () => {
+  const ell = ellipseNet();
+  const targets = Int32Array.from([1, 8, 1, 8, 1, 8]);
+  // Reachability by brute force over the whole curve: the best p(target) on it.
+  const best = tf.tidy(() => {
+    const th = tf.linspace(0, 2 * Math.PI, 3600);
+    const u = tf.stack([tf.cos(th), tf.sin(th)], 1);
+    return tf.max(tf.softmax(tf.matMul(u, ell.w, false, true)), 0);
+  });
+  const bestP = best.dataSync();
+  best.dispose();
+  [1, 8].forEach((k) => assert.ok(bestP[k] >= 0.97, `class ${k} reaches only ${bestP[k]}`));
+  const before = tf.memory().numTensors;
+  const dist = await forwardpassInvert(ell, { targets, seed: 3, residual: 'distribution' });
+  const cd = targetCheck(dist.probs, dist.targets);
+  // The least-squares point of ‖C z − softmax⁻¹(y)‖ on the curve is a stationary point with r ≠ 0 that fails the check.
+  assert.ok(cd.pass.filter(Boolean).length <= 2, `distribution passed ${cd.pass.filter(Boolean).length}/6`);
+  assert.ok(Math.min(...dist.residuals) > 20, `distribution residuals ${Array.from(dist.residuals)}`);
+  const lo = await forwardpassInvert(ell, { targets, seed: 3, residual: 'logOdds' });
+  const cl = targetCheck(lo.probs, lo.targets);
+  assert.ok(cl.pass.every(Boolean), `logOdds target probs ${Array.from(cl.targetProb)}`);
+  assert.ok(lo.converged.every(Boolean) && Math.max(...lo.iterations) <= 10, `iterations ${Array.from(lo.iterations)}`);
+  tf.dispose([dist.images, dist.probs, lo.images, lo.probs]);
+  assert.equal(tf.memory().numTensors, before);
+  ell.dispose();
 });
 
 test('bad inputs give clear errors', async () => {
