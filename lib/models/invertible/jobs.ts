@@ -1,5 +1,4 @@
-import { initBackend } from '../../backend/select';
-import { loadMnist } from '../../data/mnist';
+import { trainRuns } from '../../train/runs';
 import { createInvertibleMlp, InvertibleMlpOptions } from './mlp';
 import { InvertibleTraining, trainInvertible } from './train';
 
@@ -15,16 +14,5 @@ export interface InvertibleRun {
  * Background job (lib/train/background.ts): train these nets into the model cache, so that the
  * notebook's own `trainInvertible` calls with the same settings load them instead of training.
  */
-export async function trainInvertibleRuns(runs: InvertibleRun[]): Promise<void> {
-  await initBackend();
-  for (const r of runs) {
-    const data = loadMnist('train', r.data);
-    const net = createInvertibleMlp(r.net);
-    try {
-      await trainInvertible(net, data, r.training);
-    } finally {
-      net.dispose();
-      data.images.dispose();
-    }
-  }
-}
+export const trainInvertibleRuns = (runs: InvertibleRun[]): Promise<void> =>
+  trainRuns(runs, (r) => createInvertibleMlp(r.net), (net, data, r) => trainInvertible(net, data, r.training));
