@@ -1,3 +1,4 @@
+import * as tf from '@tensorflow/tfjs';
 import * as os from 'os';
 import { Worker } from 'worker_threads';
 import { fromRoot } from '../paths';
@@ -81,12 +82,14 @@ export function startBackground(jobs: BackgroundJob[]): Background {
   const summary = (ran: boolean): BackgroundSummary => {
     const seconds = (Date.now() - t0) / 1000;
     const text = !ran
-      ? 'background training off (one thread allowed): every model trains in its own cell'
+      ? `background training off (${offReason}): every model trains in its own cell`
       : `background training on the second core: ${done.length} of ${jobs.length} jobs done in ${seconds.toFixed(0)} s` +
         (failed.length ? `; failed (retrained in their cells): ${failed.map((f) => `${f.label}: ${f.error.split('\n')[0]}`).join('; ')}` : '');
     return { ran, done: [...done], failed: [...failed], seconds, text };
   };
-  if (labThreads() < 2 || jobs.length === 0) {
+  // tfjs-node already computes on every core (and its addon does not load in worker threads).
+  const offReason = tf.getBackend() === 'tensorflow' ? 'the tensorflow backend uses every core itself' : labThreads() < 2 ? 'one thread allowed' : 'no jobs';
+  if (tf.getBackend() === 'tensorflow' || labThreads() < 2 || jobs.length === 0) {
     const s = summary(false);
     return { ready: async () => s, dispose: async () => undefined };
   }
