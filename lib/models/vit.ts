@@ -125,7 +125,7 @@ export function createVit(o: VitOptions): Net {
     name: `ViT (patch ${o.patch}, dim ${o.dim}, depth ${o.depth}, heads ${o.heads})`,
     apply: (x) => apply(x),
     trainableVars: () => vars,
-    getWeights: () => vars.map((v) => v.clone()),
+    getWeights: () => [...vars], // the variables themselves, as a LayersModel gives them: callers must not dispose them
     setWeights: (ws) => {
       if (ws.length !== vars.length) {
         throw new ValueRangeError(`createVit().setWeights: got ${ws.length} tensors, this ViT has ${vars.length}; pass getWeights() of the same configuration.`);
