@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { SampleResult, sampleDdpm } from '../diffusion/ddpm';
 import { makeSchedule, Schedule, ScheduleKind } from '../diffusion/schedules';
+import { GaussianSkipNet, withGaussianSkip } from '../diffusion/gaussian-skip';
 import { trainDdpm } from '../diffusion/train';
 import { createGan, Gan, sampleGan } from '../models/generative/gan';
 import { createRbm, Rbm, sampleRbm } from '../models/generative/rbm';
@@ -61,6 +62,10 @@ export interface DdpmSpec extends Common {
   /** Reverse steps for the evaluation samples and for the time-lapse frames (≤ T; fewer = respaced). */
   sampleSteps: number;
   frameSteps: number;
+  /** Adam's β₂ (default 0.999). */
+  adamBeta2?: number;
+  /** Add the closed-form per-pixel Gaussian E[ε | x_t] to the UNet's output (lib/diffusion/gaussian-skip.ts). */
+  gaussianSkip?: boolean;
 }
 
 export type BaselineSpec = RbmSpec | GanSpec | VaeSpec | DdpmSpec;
@@ -138,8 +143,9 @@ export function createBaseline(spec: BaselineSpec, seed: number): Baseline {
       break;
     }
     case 'ddpm': {
-      const net = createUnet({ base: spec.base, seed });
       const schedule = makeSchedule(spec.schedule, spec);
+      const unet = createUnet({ base: spec.base, seed });
+      const net = spec.gaussianSkip ? withGaussianSkip(unet, schedule) : unet;
       model = net;
       name = `DDPM ${spec.schedule}`;
       sample = (n, s, o = {}) => timed(async () => {
@@ -213,7 +219,8 @@ export async function trainBaseline(b: Baseline, train: tf.Tensor, o: TrainBasel
           return { losses: { 'reconstruction + KL': r.losses }, seconds: r.seconds, frames };
         }
         case 'ddpm': {
-          const r = await trainDdpm(model as TimeNet, makeSchedule(spec.schedule, spec) as Schedule, x, { ...c, gradWeight: spec.gradWeight, emaDecay: spec.emaDecay });
+          if (spec.gaussianSkip) (model as GaussianSkipNet).fitPrior(x);
+          const r = await trainDdpm(model as TimeNet, makeSchedule(spec.schedule, spec) as Schedule, x, { ...c, gradWeight: spec.gradWeight, emaDecay: spec.emaDecay, adamBeta2: spec.adamBeta2 });
           return { losses: { 'noise MSE + α·gradient': r.losses }, seconds: r.seconds, frames };
         }
       }

@@ -25,10 +25,12 @@ const specs: BaselineSpec[] = [
   { kind: 'gan', ...common, lr: 1e-3, latent: 4, hidden: [8, 16], batchNorm: true },
   { kind: 'vae', ...common, lr: 1e-3, latent: 4, hidden: 16 },
   { kind: 'ddpm', ...common, lr: 1e-3, schedule: 'cosine', base: 2, T: 20, betaStart: 1e-4, betaEnd: 2e-2, gradWeight: 0.1, emaDecay: 0.9, sampleSteps: 4, frameSteps: 2 },
+  // The quick profile's DDPM: the Gaussian skip's pixel statistics must travel with the checkpoint.
+  { kind: 'ddpm', ...common, lr: 1e-3, adamBeta2: 0.99, gaussianSkip: true, schedule: 'linear', base: 2, T: 20, betaStart: 1e-4, betaEnd: 2e-2, gradWeight: 0.1, emaDecay: 0.9, sampleSteps: 4, frameSteps: 2 },
 ];
 
 for (const spec of specs) {
-  test(`${spec.kind}: trains with a frame per epoch; a second model loads the checkpoint (same config hash) and samples identically; no leaks`, async () => {
+  test(`${spec.kind}${spec.kind === 'ddpm' && spec.gaussianSkip ? ' (Gaussian skip)' : ''}: trains with a frame per epoch; a second model loads the checkpoint (same config hash) and samples identically; no leaks`, async () => {
     const x = tf.randomUniform([20, 28, 28, 1], 0, 1, 'float32', 3);
     const a = createBaseline(spec, 1);
     const r1 = await trainBaseline(a, x, { seed: 1, frameSeed: 2 });
