@@ -16,6 +16,17 @@ export function tableHtml(df: dfd.DataFrame, caption?: string): string {
   return `<table>${caption ? `<caption>${escapeHtml(caption)}</caption>` : ''}<thead><tr>${head}</tr></thead><tbody>${body}</tbody></table>`;
 }
 
+/** RFC 4180 field: quoted when it holds a comma, a quote or a line break (danfo's toCSV never quotes). */
+const csvField = (v: unknown): string => {
+  const t = v === null || v === undefined ? '' : String(v);
+  return /[",\r\n]/.test(t) ? `"${t.replace(/"/g, '""')}"` : t;
+};
+
+/** CSV text of a table: a header line, then one line per row, values written in full precision. */
+export function csvText(columns: string[], values: unknown[][]): string {
+  return [columns, ...values].map((r) => r.map(csvField).join(',')).join('\n') + '\n';
+}
+
 /**
  * A results table: a danfo DataFrame, shown as HTML in the notebook (as text elsewhere) and
  * saved as figures/<name>.csv beside the figures. Returns nothing (a cell ending with it shows the
@@ -24,7 +35,7 @@ export function tableHtml(df: dfd.DataFrame, caption?: string): string {
 export function resultsTable(name: string, rows: Row[], caption?: string): void {
   if (rows.length === 0) throw new Error(`table "${name}" has no rows; compute the results before tabulating them.`);
   const df = new dfd.DataFrame(rows);
-  const csv = dfd.toCSV(df) as string;
+  const csv = csvText(df.columns as string[], df.values as unknown[][]);
   saveFigure(name, Buffer.from(csv), caption ? { caption } : undefined, 'csv');
   const d = display();
   if (d) d.html(tableHtml(df, caption));

@@ -9,7 +9,7 @@ import { saveFigure } from '../../lib/plot/figure';
 import { digitGridGif } from '../../lib/plot/gif';
 import { digitGrid } from '../../lib/plot/grid';
 import { decodePng } from '../../lib/plot/png';
-import { resultsTable } from '../../lib/plot/table';
+import { csvText, resultsTable } from '../../lib/plot/table';
 import { setRunContext } from '../../lib/run-context';
 
 let dir = '';
@@ -67,4 +67,9 @@ test('resultsTable saves a CSV, and danfo shares the project\'s single tfjs engi
   const csv = fs.readFileSync(path.join(dir, '99-scores.csv'), 'utf8').trim().split('\n');
   assert.deepEqual(csv, ['method,accuracy', 'a,0.5', 'b,0.75']);
   assert.equal((dfd as unknown as { tensorflow: typeof tf }).tensorflow.engine(), tf.engine());
+});
+
+test('csvText quotes fields with commas, quotes or line breaks (RFC 4180) and leaves the rest as written', () => {
+  const text = csvText(['model', 'note', 'acc', 'paper'], [['ViT (patch 4, dim 48)', 'say "hi"\nthere', 0.8911, null], ['FCNN-1', 'plain', 1, true]]);
+  assert.equal(text, 'model,note,acc,paper\n"ViT (patch 4, dim 48)","say ""hi""\nthere",0.8911,\nFCNN-1,plain,1,true\n');
 });
