@@ -79,32 +79,23 @@ export function startBackground(jobs: BackgroundJob[]): Background {
   const t0 = Date.now();
   const done: string[] = [];
   const failed: { label: string; error: string }[] = [];
-  const summary = (ran: boolean): BackgroundSummary => {
+  // tfjs-node already computes on every core (and its addon does not load in worker threads).
+  const off = tf.getBackend() === 'tensorflow' ? 'the tensorflow backend uses every core itself' : labThreads() < 2 ? 'one thread allowed' : jobs.length === 0 ? 'no jobs' : null;
+  const summary = (): BackgroundSummary => {
     const seconds = (Date.now() - t0) / 1000;
-    const text = !ran
-      ? `background training off (${offReason}): every model trains in its own cell`
+    const text = off
+      ? `background training off (${off}): every model trains in its own cell`
       : `background training on the second core: ${done.length} of ${jobs.length} jobs done in ${seconds.toFixed(0)} s` +
         (failed.length ? `; failed (retrained in their cells): ${failed.map((f) => `${f.label}: ${f.error.split('\n')[0]}`).join('; ')}` : '');
-    return { ran, done: [...done], failed: [...failed], seconds, text };
+    return { ran: !off, done: [...done], failed: [...failed], seconds, text };
   };
-  // tfjs-node already computes on every core (and its addon does not load in worker threads).
-  const offReason = tf.getBackend() === 'tensorflow' ? 'the tensorflow backend uses every core itself' : labThreads() < 2 ? 'one thread allowed' : 'no jobs';
-  if (tf.getBackend() === 'tensorflow' || labThreads() < 2 || jobs.length === 0) {
-    const s = summary(false);
+  if (off) {
+    const s = summary();
     return { ready: async () => s, dispose: async () => undefined };
   }
-  const unknown = (label?: string) => label !== undefined && !jobs.some((j) => j.label === label);
-  // Waiters for single jobs: resolved as their job reports, or when the worker ends.
-  const waiting: { label: string; resolve: (s: BackgroundSummary) => void }[] = [];
-  const wake = (all: boolean) => {
-    for (let i = waiting.length - 1; i >= 0; i--) {
-      const w = waiting[i];
-      if (all || done.includes(w.label) || failed.some((f) => f.label === w.label)) {
-        waiting.splice(i, 1);
-        w.resolve(summary(true));
-      }
-    }
-  };
+  // One promise per job, settled when its job reports or the worker ends.
+  const settle = new Map<string, () => void>();
+  const reported = new Map(jobs.map((j) => [j.label, new Promise<void>((r) => settle.set(j.label, r))]));
   const worker = new Worker(WORKER_SOURCE, {
     eval: true,
     workerData: { lib: fromRoot('lib'), jobs },
@@ -116,18 +107,14 @@ export function startBackground(jobs: BackgroundJob[]): Background {
   worker.stderr.resume();
   worker.unref(); // an unfinished job must not keep the kernel alive
   const finished = new Promise<BackgroundSummary>((resolve) => {
-    let settled = false;
     const end = () => {
-      if (!settled) {
-        settled = true;
-        resolve(summary(true));
-      }
-      wake(true);
+      settle.forEach((r) => r());
+      resolve(summary()); // later calls are no-ops
     };
     worker.on('message', (m: { label: string; ok: boolean; error?: string }) => {
       if (m.ok) done.push(m.label);
       else failed.push({ label: m.label, error: m.error ?? 'unknown error' });
-      wake(false);
+      settle.get(m.label)?.();
       if (done.length + failed.length === jobs.length) {
         end();
         void worker.terminate();
@@ -139,13 +126,12 @@ export function startBackground(jobs: BackgroundJob[]): Background {
     });
     worker.on('exit', end);
   });
-  let stopped = false;
-  finished.then(() => (stopped = true));
   return {
     ready: (label?: string) => {
-      if (unknown(label)) throw new RangeError(`no background job is labelled "${label}"; have: ${jobs.map((j) => `"${j.label}"`).join(', ')}.`);
-      if (label === undefined || stopped || done.includes(label) || failed.some((f) => f.label === label)) return label === undefined ? finished : Promise.resolve(summary(true));
-      return new Promise((resolve) => waiting.push({ label, resolve }));
+      if (label === undefined) return finished;
+      const job = reported.get(label);
+      if (!job) throw new RangeError(`no background job is labelled "${label}"; have: ${jobs.map((j) => `"${j.label}"`).join(', ')}.`);
+      return job.then(summary);
     },
     dispose: async () => void (await worker.terminate()),
   };
