@@ -1,18 +1,13 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
-import '@tensorflow/tfjs-backend-wasm';
-import { registerWasmTrainingKernels } from '../../lib/backend/wasm/index';
+import { initBackend } from '../../lib/backend/select';
 import { qSample, toDiffusion } from '../../lib/diffusion/ddpm';
 import { withGaussianSkip } from '../../lib/diffusion/gaussian-skip';
 import { linearSchedule } from '../../lib/diffusion/schedules';
 import { createUnet } from '../../lib/models/generative/unet';
 
-before(async () => {
-  await tf.setBackend('wasm');
-  await tf.ready();
-  registerWasmTrainingKernels();
-});
+before(() => initBackend('wasm')); // wasm with the lab's training kernels
 
 test('Gaussian skip: with a zero-variance data set (one image) it predicts the noise exactly, at every t', () => {
   const s = linearSchedule();
