@@ -281,6 +281,45 @@ test('Concat matches cpu exactly on random ranks, axes and input counts, float32
   }
 });
 
+test('Tile matches cpu exactly on random ranks and repeats, float32, int32 and bool', async () => {
+  for (let i = 0; i < 40; i++) {
+    const rank = int(1, 5);
+    const shape = Array.from({ length: rank }, () => int(1, 5));
+    const reps = Array.from({ length: rank }, () => (rng.int(2) ? 1 : int(1, 4)));
+    const x = i % 3 === 1 ? tf.cast(tf.mul(rnd(shape), 100), 'int32') : i % 3 === 2 ? tf.greater(rnd(shape), 0) : rnd(shape);
+    const e = await wasmVsCpu(() => tf.cast(tf.tile(x, reps), 'float32'));
+    record('Tile', e);
+    assert.ok(e === 0, `${shape} × ${reps}: ${e}`);
+    x.dispose();
+  }
+  // The Jacobian's pattern: one image to ten copies.
+  const img = rnd([1, 28, 28, 1]);
+  assert.equal(await wasmVsCpu(() => tf.tile(img, [10, 1, 1, 1])), 0);
+  img.dispose();
+});
+
+test('Identity (clone) shares data: each reference outlives the other, nothing leaks, gradients are unchanged', async () => {
+  await tf.setBackend('wasm');
+  const bytes0 = tf.memory().numBytes;
+  const a = rnd([50, 40]);
+  const want = Array.from(a.dataSync());
+  const b = tf.clone(a);
+  a.dispose();
+  assert.deepEqual(Array.from(b.dataSync()), want, 'the clone survives the original');
+  const c = tf.clone(b);
+  b.dispose();
+  assert.deepEqual(Array.from(c.dataSync()), want);
+  c.dispose();
+  assert.equal(tf.memory().numBytes, bytes0, 'freed with the last reference');
+  // Ops save clones for their backward pass: a gradient through a fused matMul still matches cpu.
+  const x = rnd([6, 9]);
+  const w = rnd([9, 5]);
+  const e = await wasmVsCpu(() => tf.grad((t: tf.Tensor) => tf.sum(tf.relu(tf.fused.matMul({ a: t as tf.Tensor2D, b: w as tf.Tensor2D, activation: 'relu' }))))(x));
+  record('Identity', e);
+  assert.ok(e < TOL, `gradient through a fused matMul: ${e}`);
+  tf.dispose([x, w]);
+});
+
 test('the wasm ResizeNearestNeighborGrad (kept) is the adjoint of the resize for batches > 1', async () => {
   // ⟨resize(x), dy⟩ = ⟨x, grad(dy)⟩. (The cpu kernel fails this for batch > 1 in tfjs 4.22.)
   await tf.setBackend('wasm');

@@ -5,9 +5,11 @@ import { fastConcat } from './concat';
 import { conv2dBackpropFilterConfig } from './conv2d-backprop-filter';
 import { conv2dBackpropInputConfig } from './conv2d-backprop-input';
 import { depthwiseBackpropFilterConfig, depthwiseBackpropInputConfig } from './depthwise-backprop';
+import { fastIdentity } from './identity';
 import { fastMaxPoolGrad } from './max-pool-grad';
 import { fastSlice } from './slice';
 import { fastSum } from './sum';
+import { fastTile } from './tile';
 import { fastTranspose } from './transpose';
 import { unsortedSegmentSumConfig } from './unsorted-segment-sum';
 
@@ -30,6 +32,8 @@ const WRAPPERS: { name: string; wrap: (orig: tf.KernelFunc) => tf.KernelFunc }[]
   { name: 'Concat', wrap: fastConcat },
   { name: 'Sum', wrap: fastSum },
   { name: 'Transpose', wrap: fastTranspose },
+  { name: 'Tile', wrap: fastTile },
+  { name: 'Identity', wrap: fastIdentity },
 ];
 
 const ours = new Set<tf.KernelFunc>();
