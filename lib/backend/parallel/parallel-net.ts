@@ -151,6 +151,9 @@ export async function parallelNet(net: Net, build: NetBuild, o: { threads?: numb
     return { own: own as T, parts, replies, busy };
   };
   const weightOf = (parts: [number, number][], i: number, n: number) => (parts[i][1] - parts[i][0]) / n;
+  /** The batch's mean loss from its parts' means: L = Σₖ (nₖ/n) Lₖ. */
+  const batchLoss = (own: tf.Scalar, replies: { value?: number }[], parts: [number, number][], n: number) =>
+    replies.reduce((sum, rep, i) => sum + (rep.value as number) * weightOf(parts, i + 1, n), own.dataSync()[0] * weightOf(parts, 0, n));
 
   const pn: ParallelNet = {
     threads,
@@ -179,8 +182,7 @@ export async function parallelNet(net: Net, build: NetBuild, o: { threads?: numb
         return { value, grads: vars.map((w) => grads[w.name]) };
       });
       const n = x.shape[0];
-      let value = own.value.dataSync()[0] * weightOf(parts, 0, n);
-      replies.forEach((rep, i) => (value += (rep.value as number) * weightOf(parts, i + 1, n)));
+      const value = batchLoss(own.value, replies, parts, n);
       if (!busy.length) {
         own.value.dispose();
         return { value, grads: own.grads };
@@ -205,8 +207,7 @@ export async function parallelNet(net: Net, build: NetBuild, o: { threads?: numb
         return { op: 'inputGradients', version: v, weights: weightsBuf, x: xs, y: ys!, loss, out: r.out };
       }, (x0, y0) => tf.valueAndGrad((t: tf.Tensor) => lossValue(loss, t, y0!, net.apply(t)))(x0));
       const n = x.shape[0];
-      let value = own.value.dataSync()[0] * weightOf(parts, 0, n);
-      replies.forEach((rep, i) => (value += (rep.value as number) * weightOf(parts, i + 1, n)));
+      const value = batchLoss(own.value, replies, parts, n);
       if (!busy.length) {
         own.value.dispose();
         return { value, grad: own.grad };

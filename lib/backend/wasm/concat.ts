@@ -1,11 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { KernelArgs } from './kernel-utils';
-
-type Heap = Float32Array | Int32Array | Uint8Array;
-interface WasmBackend {
-  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
-  typedArrayFromHeap(t: tf.TensorInfo): Heap;
-}
+import { KernelArgs, WasmBackend } from './kernel-utils';
 
 /**
  * Concat. The wasm kernel copies each input's inner block with `set(subarray(...))` (~0.25 µs a

@@ -1,7 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { KernelArgs } from './kernel-utils';
-
-interface WasmBackend { incRef(dataId: object): void }
+import { KernelArgs, WasmBackend } from './kernel-utils';
 
 /**
  * Identity shares the input's data (one more reference) instead of copying it, as the cpu and webgl

@@ -7,6 +7,17 @@ export interface KernelArgs {
   backend: unknown;
 }
 
+/** A tensor's values in the wasm heap, as typedArrayFromHeap gives them. */
+export type Heap = Float32Array | Int32Array | Uint8Array;
+
+/** The parts of tfjs-backend-wasm's BackendWasm the JS kernels here use. */
+export interface WasmBackend {
+  readSync(dataId: object): Heap;
+  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
+  typedArrayFromHeap(t: tf.TensorInfo): Heap;
+  incRef(dataId: object): void;
+}
+
 /**
  * A Tensor view of a kernel input. The engine passes Tensors; other kernels may pass bare TensorInfos,
  * which get wrapped (the wrapper is a new tensor in the current scope, so callers tidy).

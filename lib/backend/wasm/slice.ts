@@ -1,12 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { KernelArgs } from './kernel-utils';
-
-type Heap = Float32Array | Int32Array | Uint8Array;
-interface WasmBackend {
-  readSync(dataId: object): Heap;
-  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
-  typedArrayFromHeap(t: tf.TensorInfo): Heap;
-}
+import { KernelArgs, WasmBackend } from './kernel-utils';
 
 /**
  * Slice. The wasm kernel copies one innermost row at a time with `set(subarray(...))`, ~0.25 µs a

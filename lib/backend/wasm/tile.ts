@@ -1,11 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { KernelArgs } from './kernel-utils';
-
-type Heap = Float32Array | Int32Array | Uint8Array;
-interface WasmBackend {
-  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
-  typedArrayFromHeap(t: tf.TensorInfo): Heap;
-}
+import { KernelArgs, WasmBackend } from './kernel-utils';
 
 /**
  * Tile. The wasm kernel computes every output element's source index (~170 ns an element measured:
