@@ -38,10 +38,11 @@ async function wasmVsCpu(f: () => tf.Tensor): Promise<number> {
 type Pad = 'valid' | 'same' | number;
 interface ConvCase { x: [number, number, number, number]; f: [number, number, number, number]; s: [number, number]; pad: Pad }
 
-function randomConvCase(): ConvCase {
+/** Input channels 1–4 take dx's columns route, more take the forward-conv route (conv-math.ts). */
+function randomConvCase(channels: [number, number] = [1, 5]): ConvCase {
   for (;;) {
     const c: ConvCase = {
-      x: [int(1, 3), int(4, 12), int(4, 12), int(1, 5)],
+      x: [int(1, 3), int(4, 12), int(4, 12), int(channels[0], channels[1])],
       f: [int(1, 4), int(1, 4), 0, int(1, 40)],
       s: [int(1, 3), int(1, 3)],
       pad: pick<Pad>(['valid', 'same', 0, 1, 2]),
@@ -71,9 +72,9 @@ before(async () => {
   registerWasmTrainingKernels();
 });
 
-test('Conv2DBackpropFilter and Conv2DBackpropInput match cpu on 12 random convs', async () => {
-  for (let i = 0; i < 12; i++) {
-    const c = randomConvCase();
+test('Conv2DBackpropFilter and Conv2DBackpropInput match cpu on 18 random convs', async () => {
+  for (let i = 0; i < 18; i++) {
+    const c = randomConvCase(i % 3 === 2 ? [5, 9] : [1, 5]);
     const x = rnd(c.x) as tf.Tensor4D;
     const w = rnd(c.f) as tf.Tensor4D;
     const dy = rnd(tf.conv2d(x, w, c.s, c.pad).shape);
@@ -296,6 +297,19 @@ test('Tile matches cpu exactly on random ranks and repeats, float32, int32 and b
   const img = rnd([1, 28, 28, 1]);
   assert.equal(await wasmVsCpu(() => tf.tile(img, [10, 1, 1, 1])), 0);
   img.dispose();
+});
+
+test('Reverse matches cpu exactly on random ranks and axis sets, float32 and int32', async () => {
+  for (let i = 0; i < 30; i++) {
+    const rank = int(1, 5);
+    const shape = Array.from({ length: rank }, () => int(1, 5));
+    const axes = shape.map((_, a) => a).filter(() => rng.int(2) === 1);
+    const x = i % 2 ? tf.cast(tf.mul(rnd(shape), 100), 'int32') : rnd(shape);
+    const e = await wasmVsCpu(() => tf.cast(tf.reverse(x, axes), 'float32'));
+    record('Reverse', e);
+    assert.ok(e === 0, `${shape} axes ${axes}: ${e}`);
+    x.dispose();
+  }
 });
 
 test('Identity (clone) shares data: each reference outlives the other, nothing leaks, gradients are unchanged', async () => {

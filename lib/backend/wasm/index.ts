@@ -7,6 +7,7 @@ import { conv2dBackpropInputConfig } from './conv2d-backprop-input';
 import { depthwiseBackpropFilterConfig, depthwiseBackpropInputConfig } from './depthwise-backprop';
 import { fastIdentity } from './identity';
 import { fastMaxPoolGrad } from './max-pool-grad';
+import { fastReverse } from './reverse';
 import { fastSlice } from './slice';
 import { fastSum } from './sum';
 import { fastTile } from './tile';
@@ -34,6 +35,7 @@ const WRAPPERS: { name: string; wrap: (orig: tf.KernelFunc) => tf.KernelFunc }[]
   { name: 'Transpose', wrap: fastTranspose },
   { name: 'Tile', wrap: fastTile },
   { name: 'Identity', wrap: fastIdentity },
+  { name: 'Reverse', wrap: fastReverse },
 ];
 
 const ours = new Set<tf.KernelFunc>();
