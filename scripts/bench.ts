@@ -4,7 +4,12 @@
  * rates, and the same loops in PyTorch (scripts/bench_torch.py, 2 threads) when Debian's python3-torch
  * is installed. Prints a table and writes bench/results.json.
  *
- * Options: --quick (shorter time boxes), --only=<substring of a row key>, --no-torch, --no-cpu.
+ * The "wasm×2" column runs the same models data-parallel on two threads (lib/backend/parallel: a
+ * replica of the net in a worker thread, each thread takes half of every batch's rows), since wasm
+ * itself computes on one thread in Node; PyTorch gets two threads too.
+ *
+ * Options: --quick (shorter time boxes), --only=<substring of a row key>, --no-torch, --no-cpu,
+ * --no-parallel.
  */
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -12,6 +17,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
+import { NetBuild, parallelNet } from '../lib/backend/parallel/parallel-net';
 import { registerWasmTrainingKernels } from '../lib/backend/wasm';
 import { tvPrior } from '../lib/inverters/priors';
 import { createCnn } from '../lib/models/cnn';
@@ -121,6 +127,54 @@ function inversionRate(backend: string): number {
   tf.dispose([x, target]);
   return r;
 }
+
+/** trainRate with the batch's rows split over two threads (ParallelNet.trainStep). */
+async function parallelTrainRate(make: () => Net, build: NetBuild): Promise<number> {
+  const net = make();
+  const pn = await parallelNet(net, build, { threads: 2 });
+  const { x, y } = randomBatch(TRAIN_BATCH, 1);
+  const opt = tf.train.adam(1e-3);
+  const step = () => tf.tidy(() => { pn.trainStep(opt, x, y, { kind: 'softmaxCrossEntropy' }); });
+  const r = rate(step, boxes('wasm', 'train')) * TRAIN_BATCH;
+  await pn.dispose();
+  opt.dispose();
+  net.dispose();
+  tf.dispose([x, y]);
+  return r;
+}
+
+async function parallelInferRate(make: () => Net, build: NetBuild): Promise<number> {
+  const net = make();
+  const pn = await parallelNet(net, build, { threads: 2 });
+  const { x, y } = randomBatch(INFER_BATCH, 2);
+  const step = () => { tf.tidy(() => { pn.predict(x).dataSync(); }); };
+  const r = rate(step, boxes('wasm', 'infer')) * INFER_BATCH;
+  await pn.dispose();
+  net.dispose();
+  tf.dispose([x, y]);
+  return r;
+}
+
+/** inversionRate with 5 of the 10 images' gradients computed in a second thread. */
+async function parallelInversionRate(): Promise<number> {
+  const net = createCnn({ seed: 3 });
+  const pn = await parallelNet(net, CNN_BUILD, { threads: 2 });
+  const x = tf.variable(tf.randomUniform([10, 28, 28, 1], 0, 1, 'float32', 4), true, 'bench_inversion_x2');
+  const target = tf.oneHot(tf.range(0, 10, 1, 'int32'), 10).toFloat();
+  const opt = tf.train.adam(0.05);
+  const step = () => tf.tidy(() => {
+    const { grad } = pn.inputGradients(x, target, { kind: 'softmaxCrossEntropy', tv: 0.01 });
+    opt.applyGradients([{ name: x.name, tensor: grad }]);
+  });
+  const r = rate(step, boxes('wasm', 'loop'));
+  await pn.dispose();
+  opt.dispose();
+  net.dispose();
+  tf.dispose([x, target]);
+  return r;
+}
+
+const CNN_BUILD: NetBuild = { module: 'models/cnn', fn: 'createCnn', args: { seed: 3 } };
 
 /** Solves the small dense system A z = b (Gaussian elimination with partial pivoting). */
 function solveSmall(a: Float32Array, b: Float32Array, n: number): Float64Array {
@@ -278,7 +332,62 @@ function runTorch(keys: string[]): { rows: Record<string, number>; perCpuSecond:
   return JSON.parse(out.trim().split('\n').pop() as string);
 }
 
+interface BenchModel { key: string; label: string; make: () => Net | TimeNetLike; build?: NetBuild }
+
+async function benchModels(): Promise<{ models: BenchModel[]; unet: Awaited<ReturnType<typeof unetFactory>> }> {
+  const vitArgs = { ...VIT_TINY, depth: VIT_BENCH_DEPTH, seed: 7 };
+  const fc = (layers: number, seed: number) => ({ layers, activation: 'selu' as const, seed });
+  const unet = await unetFactory();
+  const models: BenchModel[] = [
+    { key: 'm1', label: 'M1 = FCNN-2 (784-784-10, SELU)', make: () => createFcnn(fc(2, 1)), build: { module: 'models/fcnn', fn: 'createFcnn', args: fc(2, 1) } },
+    { key: 'fcnn6', label: 'FCNN-6 (784 wide, SELU)', make: () => createFcnn(fc(6, 2)), build: { module: 'models/fcnn', fn: 'createFcnn', args: fc(6, 2) } },
+    { key: 'cnn', label: 'M2 = inversion CNN', make: () => createCnn({ seed: 3 }), build: CNN_BUILD },
+    { key: 'vit', label: `ViT-tiny blocks (dim 192, ${VIT_BENCH_DEPTH} of 12 blocks)`, make: () => createVit(vitArgs), build: { module: 'models/vit', fn: 'createVit', args: vitArgs } },
+  ];
+  if (unet) models.push({ key: 'unet', label: `DDPM UNet ε̂(x_t, t) (base ${UNET_BASE}, quick)`, make: unet.make });
+
+  return { models, unet };
+}
+
+interface Measured { value: number | null; perCpuSecond: number | null; notes: string[] }
+
+/** One row on one backend, in this process: what a --measure child prints. */
+async function measure(backend: string, key: string): Promise<Measured> {
+  await tf.setBackend(backend === 'wasm2' ? 'wasm' : backend);
+  await tf.ready();
+  registerWasmTrainingKernels();
+  const { models } = await benchModels();
+  const [mk, kind] = key.split('.');
+  const model = models.find((m) => m.key === mk);
+  const notes: string[] = [];
+  let v: number;
+  if (backend === 'wasm2') {
+    // Rows without a data-parallel form: the UNet (two inputs) and LM (one image) stay single-threaded.
+    if (key === 'invert') v = await parallelInversionRate();
+    else if (model?.build && kind === 'train') v = await parallelTrainRate(model.make as () => Net, model.build);
+    else if (model?.build) v = await parallelInferRate(model.make as () => Net, model.build);
+    else return { value: null, perCpuSecond: null, notes };
+  } else if (key === 'invert') v = inversionRate(backend);
+  else if (key === 'lm') v = lmRate(backend);
+  else if (mk === 'unet' && kind === 'train') v = unetTrainRate(backend, model!.make as () => TimeNetLike);
+  else if (mk === 'unet') v = unetInferRate(backend, model!.make as () => TimeNetLike, INFER_BATCH);
+  else if (kind === 'train') v = trainRate(backend, model!.make as () => Net);
+  else v = inferRate(backend, model!.make as () => Net, backend === 'cpu' && mk === 'vit' ? 16 : INFER_BATCH);
+  // Training rows scale by images per step like v; the rate() call pushed steps per CPU second.
+  const perStep = kind === 'train' ? (backend === 'cpu' ? CPU_TRAIN_BATCH : TRAIN_BATCH) : kind === 'infer' ? (backend === 'cpu' && mk === 'vit' ? 16 : INFER_BATCH) : 1;
+  if (backend === 'cpu' && kind === 'train') notes.push(`cpu: batch ${CPU_TRAIN_BATCH}`);
+  if (backend === 'cpu' && kind === 'infer' && mk === 'vit') notes.push('cpu: batch 16');
+  // (Process CPU time counts both threads for wasm×2.)
+  return { value: v, perCpuSecond: (cpuRates.pop() ?? 0) * perStep, notes };
+}
+
 async function main(): Promise<void> {
+  const only = args.find((a) => a.startsWith('--measure='));
+  if (only) {
+    const [backend, key] = only.slice(10).split(':');
+    console.log(JSON.stringify(await measure(backend, key)));
+    return;
+  }
   const load0 = os.loadavg();
   await tf.setBackend('wasm');
   await tf.ready();
@@ -292,16 +401,9 @@ async function main(): Promise<void> {
   } catch { /* optional */ }
   if (tfNode) backends.push('tensorflow');
 
-  const vit = () => createVit({ ...VIT_TINY, depth: VIT_BENCH_DEPTH, seed: 7 });
-  const unet = await unetFactory();
-  const models: { key: string; label: string; make: () => Net | TimeNetLike }[] = [
-    { key: 'm1', label: 'M1 = FCNN-2 (784-784-10, SELU)', make: () => createFcnn({ layers: 2, activation: 'selu', seed: 1 }) },
-    { key: 'fcnn6', label: 'FCNN-6 (784 wide, SELU)', make: () => createFcnn({ layers: 6, activation: 'selu', seed: 2 }) },
-    { key: 'cnn', label: 'M2 = inversion CNN', make: () => createCnn({ seed: 3 }) },
-    { key: 'vit', label: `ViT-tiny blocks (dim 192, ${VIT_BENCH_DEPTH} of 12 blocks)`, make: vit },
-  ];
-  if (unet) models.push({ key: 'unet', label: `DDPM UNet ε̂(x_t, t) (base ${UNET_BASE}, quick)`, make: unet.make });
+  if (!args.includes('--no-parallel')) backends.push('wasm2');
 
+  const { models, unet } = await benchModels();
   const rows: Row[] = [];
   for (const m of models) {
     rows.push({ key: `${m.key}.infer`, label: `${m.label} inference, img/s (batch ${INFER_BATCH})`, unit: 'img/s', values: {}, perCpuSecond: {}, notes: [] });
@@ -311,26 +413,18 @@ async function main(): Promise<void> {
   rows.push({ key: 'lm', label: 'Levenberg–Marquardt iteration on FCNN-2 (J 10×784 by autodiff), it/s', unit: 'it/s', values: {}, perCpuSecond: {}, notes: [] });
   const selected = rows.filter((r) => !ONLY || r.key.includes(ONLY));
 
+  // Each measurement runs in a fresh process (this script with --measure=backend:row): rows measured
+  // late in one long process ran 15–30 % slower (a grown wasm heap, earlier models' garbage), which
+  // made a row's number depend on the rows before it.
   for (const backend of backends) {
-    await tf.setBackend(backend);
     for (const row of selected) {
-      const [mk, kind] = row.key.split('.');
-      const model = models.find((m) => m.key === mk);
       const t0 = performance.now();
-      let v: number;
-      if (row.key === 'invert') v = inversionRate(backend);
-      else if (row.key === 'lm') v = lmRate(backend);
-      else if (mk === 'unet' && kind === 'train') v = unetTrainRate(backend, model!.make as () => TimeNetLike);
-      else if (mk === 'unet') v = unetInferRate(backend, model!.make as () => TimeNetLike, INFER_BATCH);
-      else if (kind === 'train') v = trainRate(backend, model!.make as () => Net);
-      else v = inferRate(backend, model!.make as () => Net, backend === 'cpu' && mk === 'vit' ? 16 : INFER_BATCH);
-      row.values[backend] = v;
-      // Training rows scale by images per step like v; the rate() call pushed steps per CPU second.
-      const perStep = kind === 'train' ? (backend === 'cpu' ? CPU_TRAIN_BATCH : TRAIN_BATCH) : kind === 'infer' ? (backend === 'cpu' && mk === 'vit' ? 16 : INFER_BATCH) : 1;
-      row.perCpuSecond[backend] = (cpuRates.pop() ?? 0) * perStep;
-      if (backend === 'cpu' && kind === 'train') row.notes.push(`cpu: batch ${CPU_TRAIN_BATCH}`);
-      if (backend === 'cpu' && kind === 'infer' && mk === 'vit') row.notes.push('cpu: batch 16');
-      process.stderr.write(`${backend.padEnd(6)} ${row.key.padEnd(12)} ${v.toFixed(1)} (${((performance.now() - t0) / 1000).toFixed(1)} s)\n`);
+      const out = execFileSync(process.execPath, ['--import', 'tsx', __filename, `--measure=${backend}:${row.key}`, ...(QUICK ? ['--quick'] : [])], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 20 });
+      const m = JSON.parse(out.trim().split('\n').pop() as string) as Measured;
+      row.values[backend] = m.value;
+      row.perCpuSecond[backend] = m.perCpuSecond;
+      row.notes.push(...m.notes);
+      if (m.value != null) process.stderr.write(`${backend.padEnd(6)} ${row.key.padEnd(12)} ${m.value.toFixed(1)} (${((performance.now() - t0) / 1000).toFixed(1)} s)\n`);
     }
   }
 
@@ -355,14 +449,18 @@ async function main(): Promise<void> {
   // Table.
   const fmt = (v: number | null | undefined) => (v == null ? '—' : v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2));
   const ratio = (a?: number | null, b?: number | null) => (a != null && b != null && b > 0 ? `${(a / b).toFixed(2)}×` : '—');
-  const cols = ['row', ...backends, 'torch', 'wasm/torch', 'wasm/cpu', 'wasm per CPU-s'];
-  const lines = selected.map((r) => [r.label + (r.notes.length ? ` [${r.notes.join('; ')}]` : ''), ...backends.map((b) => fmt(r.values[b])), fmt(r.values.torch), ratio(r.values.wasm, r.values.torch), ratio(r.values.wasm, r.values.cpu), fmt(r.perCpuSecond.wasm)]);
+  const best = (r: Row) => Math.max(r.values.wasm ?? 0, r.values.wasm2 ?? 0) || null;
+  const head = (b: string) => (b === 'wasm2' ? 'wasm×2' : b);
+  const cols = ['row', ...backends.map(head), 'torch', 'wasm/torch', ...(backends.includes('wasm2') ? ['wasm×2/torch', 'best/torch'] : []), 'best/cpu', 'wasm per CPU-s'];
+  const lines = selected.map((r) => [r.label + (r.notes.length ? ` [${r.notes.join('; ')}]` : ''), ...backends.map((b) => fmt(r.values[b])), fmt(r.values.torch), ratio(r.values.wasm, r.values.torch),
+    ...(backends.includes('wasm2') ? [ratio(r.values.wasm2, r.values.torch), ratio(best(r), r.values.torch)] : []), ratio(best(r), r.values.cpu), fmt(r.perCpuSecond.wasm)]);
   const widths = cols.map((c, i) => Math.max(c.length, ...lines.map((l) => l[i].length)));
   const show = (l: string[]) => `| ${l.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(' | ')} |`;
   console.log(show(cols));
   console.log(`|${widths.map((w, i) => (i === 0 ? '-' : '') + '-'.repeat(w + 1) + (i === 0 ? '' : ':')).join('|')}|`);
   lines.forEach((l) => console.log(show(l)));
-  console.log('\nAll columns are wall-clock rates (best of 3 windows). "wasm per CPU-s": the wasm rate per second of this process\'s CPU time (single-threaded, so what an idle machine would give, up to cache effects); not comparable with torch, whose OpenMP threads spin while waiting and bill that as CPU time.');
+  console.log('\nwasm×2: the same model data-parallel on two threads (lib/backend/parallel, ParallelNet), each taking half of every batch; best = the faster of wasm and wasm×2, what a user would run.');
+  console.log('All columns are wall-clock rates (best of 3 windows). "wasm per CPU-s": the wasm rate per second of this process\'s CPU time (single-threaded, so what an idle machine would give, up to cache effects); not comparable with torch, whose OpenMP threads spin while waiting and bill that as CPU time.');
   console.log(`${torchNote}. Load average before ${load0.map((v) => v.toFixed(2)).join(' ')}, after ${load1.map((v) => v.toFixed(2)).join(' ')} (${os.cpus().length} cores).`);
   if (!unet) console.log('DDPM UNet row skipped: lib/models/generative/unet.ts (createUnet) does not exist yet.');
   else console.log(`DDPM UNet: ${unet.note}; no PyTorch twin (its architecture is another helper's and still changing).`);
@@ -379,7 +477,10 @@ async function main(): Promise<void> {
     unet: unet ? `${unet.note}; no PyTorch twin` : 'skipped: lib/models/generative/unet.ts does not exist yet',
     rows: selected.map((r) => ({ key: r.key, label: r.label, unit: r.unit, ...r.values, perCpuSecond: r.perCpuSecond, notes: r.notes,
       wasmOverTorch: r.values.wasm != null && r.values.torch ? r.values.wasm / r.values.torch : null,
-      wasmOverCpu: r.values.wasm != null && r.values.cpu ? r.values.wasm / r.values.cpu : null })),
+      wasm2OverTorch: r.values.wasm2 != null && r.values.torch ? r.values.wasm2 / r.values.torch : null,
+      bestOverTorch: best(r) != null && r.values.torch ? best(r)! / r.values.torch : null,
+      wasmOverCpu: r.values.wasm != null && r.values.cpu ? r.values.wasm / r.values.cpu : null,
+      bestOverCpu: best(r) != null && r.values.cpu ? best(r)! / r.values.cpu : null })),
     checks,
   };
   if (!ONLY) {
