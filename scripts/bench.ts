@@ -17,6 +17,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
+import { installLazyFusedGradients } from '../lib/backend/lazy-gradients';
 import { NetBuild, parallelNet } from '../lib/backend/parallel/parallel-net';
 import { registerWasmTrainingKernels } from '../lib/backend/wasm';
 import { tvPrior } from '../lib/inverters/priors';
@@ -356,6 +357,7 @@ async function measure(backend: string, key: string): Promise<Measured> {
   await tf.setBackend(backend === 'wasm2' ? 'wasm' : backend);
   await tf.ready();
   registerWasmTrainingKernels();
+  installLazyFusedGradients();
   const { models } = await benchModels();
   const [mk, kind] = key.split('.');
   const model = models.find((m) => m.key === mk);
@@ -392,6 +394,7 @@ async function main(): Promise<void> {
   await tf.setBackend('wasm');
   await tf.ready();
   const kernels = registerWasmTrainingKernels();
+  installLazyFusedGradients();
   const backends = ['wasm'];
   if (!args.includes('--no-cpu')) backends.push('cpu');
   let tfNode = false;

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { installLazyFusedGradients } from './lazy-gradients';
 import { registerWasmTrainingKernels } from './wasm/index';
 
 /**
@@ -95,6 +96,7 @@ export async function initBackend(prefer?: BackendName | 'auto'): Promise<Backen
     if (wanted === 'auto') tried.push('falling back to cpu (slow for training)');
   }
   await tf.ready();
+  installLazyFusedGradients();
   current = {
     name,
     provider,
