@@ -312,6 +312,32 @@ test('Reverse matches cpu exactly on random ranks and axis sets, float32 and int
   }
 });
 
+test('a fixed right operand used transposed (dy·Wᵀ when inverting inputs) is transposed once, kept, and freed with it', async () => {
+  await tf.setBackend('wasm');
+  const be = tf.backend() as unknown as { numDataIds(): number };
+  const x = rnd([10, 70]);
+  const w = rnd([90, 70]);
+  const [xv, wv] = [x.dataSync(), w.dataSync()];
+  // x·wᵀ in float64.
+  const want = new Float64Array(10 * 90);
+  for (let i = 0; i < 10; i++) for (let j = 0; j < 90; j++) for (let t = 0; t < 70; t++) want[i * 90 + j] += xv[i * 70 + t] * wv[j * 70 + t];
+  const scale = want.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+  const ids0 = be.numDataIds();
+  for (let r = 0; r < 4; r++) {
+    const y = tf.matMul(x, w, false, true);
+    const yv = y.dataSync() as Float32Array;
+    const e = yv.reduce((m, v, i) => Math.max(m, Math.abs(v - want[i])), 0) / scale;
+    record('BatchMatMul', e);
+    assert.ok(e < TOL, `call ${r + 1}: ${e}`);
+    y.dispose();
+    // Two calls take the swapped route; from the third on, wᵀ is kept in the heap (one data id).
+    assert.equal(be.numDataIds(), ids0 + (r < 2 ? 0 : 1), `data ids after call ${r + 1}`);
+  }
+  w.dispose();
+  assert.equal(be.numDataIds(), ids0 - 1, 'wᵀ is freed with w');
+  x.dispose();
+});
+
 test('Identity (clone) shares data: each reference outlives the other, nothing leaks, gradients are unchanged', async () => {
   await tf.setBackend('wasm');
   const bytes0 = tf.memory().numBytes;
