@@ -142,26 +142,30 @@ def inversion_rate(seconds):
 
 
 def lm_rate(seconds):
+    """One LM iteration as scripts/bench.ts runs it: an accepted trial's residual is the next r."""
     net = fcnn(2)
     for p in net.parameters():
         p.requires_grad_(False)
-    state = {'x': torch.rand(1, 1, 28, 28), 'mu': 1e-2}
     target = F.one_hot(torch.tensor([7]), 10).float()
     eye = torch.eye(10)
     probs = lambda t: torch.softmax(net(t), -1)
-    state['err'] = float(((target - probs(state['x'])) ** 2).sum())
+    residual = lambda t: (target - probs(t)).reshape(10, 1)
+    x = torch.rand(1, 1, 28, 28)
+    with torch.no_grad():
+        r = residual(x)
+    state = {'x': x, 'mu': 1e-2, 'r': r, 'err': float((r ** 2).sum())}
 
     def step():
         xs = state['x'].repeat(10, 1, 1, 1).requires_grad_(True)
         (jac,) = torch.autograd.grad((probs(xs) * eye).sum(), xs)
         jac = jac.reshape(10, 784)
         with torch.no_grad():
-            r = (target - probs(state['x'])).reshape(10, 1)
-            z = torch.linalg.solve(jac @ jac.T + state['mu'] * eye, r)
-            trial = state['x'] + (jac.T @ z).reshape(1, 1, 28, 28)
-            e = float(((target - probs(trial)) ** 2).sum())
+            z = torch.linalg.solve(jac @ jac.T + state['mu'] * eye, state['r'])
+            trial = state['x'] + (z.T @ jac).reshape(1, 1, 28, 28)
+            rt = residual(trial)
+            e = float((rt ** 2).sum())
         if e < state['err']:
-            state.update(x=trial, err=e, mu=max(state['mu'] / 3, 1e-7))
+            state.update(x=trial, r=rt, err=e, mu=max(state['mu'] / 3, 1e-7))
         else:
             state['mu'] *= 2
     return rate(step, 2, seconds)
