@@ -338,6 +338,31 @@ test('a fixed right operand used transposed (dy·Wᵀ when inverting inputs) is 
   x.dispose();
 });
 
+test('the SELU gradient (one wasm kernel) matches cpu on random shapes, large negative inputs and NaN', async () => {
+  for (let i = 0; i < 6; i++) {
+    const shape = [int(1, 12), int(1, 800)];
+    const x = tf.mul(rnd(shape), pick([1, 3, 12]));
+    const dy = rnd(shape);
+    const e = await wasmVsCpu(() => tf.tidy(() => {
+      const [g] = tf.grads((t: tf.Tensor) => tf.sum(tf.mul(tf.selu(t), dy)))([x]);
+      return g;
+    }));
+    record('LabSeluGrad', e);
+    assert.ok(e < TOL, `[${shape}]: ${e}`);
+    tf.dispose([x, dy]);
+  }
+  await tf.setBackend('wasm');
+  const ran = await tf.profile(() => tf.grad((t: tf.Tensor) => tf.sum(tf.selu(t)))(rnd([3, 5])));
+  const names = ran.kernels.map((k) => k.name);
+  assert.ok(names.includes('LabSeluGrad') && !names.includes('Exp'), `kernels run: ${names}`);
+  tf.dispose(ran.result as tf.Tensor);
+  const g = tf.grad((t: tf.Tensor) => tf.sum(tf.selu(t)))(tf.tensor1d([NaN, -1, 0, 2]));
+  const v = Array.from(g.dataSync());
+  assert.ok(Number.isNaN(v[0]), 'NaN in, NaN out');
+  assert.ok(Math.abs(v[1] - 1.7580993 * Math.exp(-1)) < 1e-6 && Math.abs(v[2] - 1.7580993) < 1e-6 && Math.abs(v[3] - 1.0507010) < 1e-6, `${v}`);
+  g.dispose();
+});
+
 test('Identity (clone) shares data: each reference outlives the other, nothing leaks, gradients are unchanged', async () => {
   await tf.setBackend('wasm');
   const bytes0 = tf.memory().numBytes;

@@ -8,6 +8,7 @@ import { depthwiseBackpropFilterConfig, depthwiseBackpropInputConfig } from './d
 import { fastIdentity } from './identity';
 import { fastMaxPoolGrad } from './max-pool-grad';
 import { fastReverse } from './reverse';
+import { seluGradConfig, seluGradient } from './selu-grad';
 import { fastSlice } from './slice';
 import { fastSum } from './sum';
 import { fastTile } from './tile';
@@ -21,6 +22,7 @@ const REPLACEMENTS: tf.KernelConfig[] = [
   depthwiseBackpropFilterConfig,
   depthwiseBackpropInputConfig,
   unsortedSegmentSumConfig,
+  seluGradConfig,
 ];
 
 /** Wasm kernels kept but wrapped: the wrapper takes the fast route and falls back to the original. */
@@ -69,5 +71,7 @@ export function registerWasmTrainingKernels(): string[] {
     }
     names.push(name);
   }
+  // SELU's gradient runs as one kernel on wasm (selu-grad.ts); other backends keep tfjs's composition.
+  if (tf.getGradient('Selu') !== seluGradient) tf.registerGradient(seluGradient);
   return names;
 }
