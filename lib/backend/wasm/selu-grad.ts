@@ -10,8 +10,9 @@ export const SELU_GRAD = 'LabSeluGrad';
 
 /**
  * dx = dy · (λ if x > 0 else λα·eˣ) in one pass over the wasm heap. tfjs writes SELU's gradient as
- * seven kernels (Greater, Mul, Mul, Cast, Exp, Mul, Select), ~210 µs for [10,784] on wasm against
- * ~20 µs here: a fifth of a Levenberg–Marquardt iteration on FCNN-2. NaN in x gives NaN, as there.
+ * seven kernels (Greater, Mul, Mul, Cast, Exp, Mul, Select): the backward pass of a SELU on [10,784]
+ * took ~210 µs on wasm, ~100 µs with this kernel (~50 µs of it eˣ), in an LM iteration of ~1.4 ms
+ * on FCNN-2. NaN in x gives NaN, as there.
  */
 export const seluGradConfig: tf.KernelConfig = {
   kernelName: SELU_GRAD,
