@@ -431,14 +431,11 @@ async function main(): Promise<void> {
   // shared 2-core VM drifts by ±15–35 % over minutes (the same row: 21.9k then 32.3k img/s 10 min
   // apart), so one pass can catch one column in a slow spell; rounds spread each column over time.
   const keep = (row: Row, col: string, value: number | null, perCpu: number | null) => {
-    if (value != null && value > (row.values[col] ?? -1)) {
-      row.values[col] = value;
-      row.perCpuSecond[col] = perCpu;
-    } else if (!(col in row.values)) {
+    (row.rounds[col] ??= []).push(value);
+    if (!(col in row.values) || (value ?? -1) > (row.values[col] ?? -1)) {
       row.values[col] = value;
       row.perCpuSecond[col] = perCpu;
     }
-    (row.rounds[col] ??= []).push(value);
   };
   const torchOk = !args.includes('--no-torch') && torchAvailable();
   for (let round = 1; round <= ROUNDS; round++) {

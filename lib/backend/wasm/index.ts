@@ -41,6 +41,8 @@ const WRAPPERS: { name: string; wrap: (orig: tf.KernelFunc) => tf.KernelFunc }[]
 ];
 
 const ours = new Set<tf.KernelFunc>();
+/** Gradient configs this module registered (so a second call does not wrap them again). */
+const ourGradients = new Set<tf.GradConfig>();
 /** The wasm build's own kernelFuncs, before wrapping. */
 const originals = new Map<string, tf.KernelFunc>();
 
@@ -72,6 +74,11 @@ export function registerWasmTrainingKernels(): string[] {
     names.push(name);
   }
   // SELU's gradient runs as one kernel on wasm (selu-grad.ts); other backends keep tfjs's composition.
-  if (tf.getGradient('Selu') !== seluGradient) tf.registerGradient(seluGradient);
+  const seluGrad = tf.getGradient('Selu');
+  if (seluGrad && !ourGradients.has(seluGrad)) {
+    const wrapped = seluGradient(seluGrad);
+    ourGradients.add(wrapped);
+    tf.registerGradient(wrapped);
+  }
   return names;
 }

@@ -34,23 +34,17 @@ export const seluGradConfig: tf.KernelConfig = {
 };
 
 /**
- * Selu's gradient: the kernel above on wasm, elsewhere tfjs's own composition (unchanged). Registering
- * a gradient replaces tfjs's for every backend, hence the fallback.
+ * Selu's gradient: the kernel above on wasm; elsewhere `original`, tfjs's own gradient. Registering a
+ * gradient replaces it for every backend, so it is delegated to rather than written again here.
  */
-export const seluGradient: tf.GradConfig = {
-  kernelName: 'Selu',
-  inputsToSave: ['x'],
-  gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => {
-    const [x] = saved;
-    const d = dy as tf.Tensor;
-    return {
-      x: () => {
-        if (tf.getBackend() === 'wasm' && x.dtype === 'float32' && d.dtype === 'float32') {
-          return tf.engine().runKernel(SELU_GRAD, { dy: d, x }) as tf.Tensor;
-        }
-        const mask = tf.greater(x, 0);
-        return tf.where(mask, tf.mul(d, SCALE), tf.mul(tf.mul(d, SCALE_ALPHA), tf.exp(tf.cast(x, 'float32'))));
-      },
-    };
-  },
-};
+export function seluGradient(original: tf.GradConfig): tf.GradConfig {
+  return {
+    ...original,
+    gradFunc: (dy, saved, attrs) => {
+      const [x] = saved;
+      const d = dy as tf.Tensor;
+      if (tf.getBackend() !== 'wasm' || x.dtype !== 'float32' || d.dtype !== 'float32') return original.gradFunc(dy, saved, attrs);
+      return { x: () => tf.engine().runKernel(SELU_GRAD, { dy: d, x }) as tf.Tensor };
+    },
+  };
+}
