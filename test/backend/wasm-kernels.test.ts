@@ -363,6 +363,37 @@ test('the SELU gradient (one wasm kernel) matches cpu on random shapes, large ne
   g.dispose();
 });
 
+test('Selu as λ·prelu(elu(x), α) matches cpu on random ranks and widths, element by element, with specials; no memory growth', async () => {
+  for (let i = 0; i < 6; i++) {
+    const shape = [[int(1, 800)], [int(1, 12), int(1, 800)], [int(1, 3), int(1, 9), int(1, 9), int(1, 40)]][i % 3];
+    const x = tf.mul(rnd(shape), pick([1e-4, 1, 3, 40]));
+    const e = await wasmVsCpu(() => tf.selu(x));
+    record('Selu', e);
+    assert.ok(e < TOL, `[${shape}]: ${e}`);
+    x.dispose();
+  }
+  await tf.setBackend('wasm');
+  // Element by element against float64, where the original kernel's eˣ − 1 cancelled (near 0⁻: 1.9e-4).
+  const v = [NaN, Infinity, -Infinity, 0, -0, 1e-30, -1e-30, -1e-6, -0.5, -20, -100, 3];
+  const got = Array.from(tf.tidy(() => tf.selu(tf.tensor2d(v, [3, 4]))).dataSync());
+  const [lambda, alpha] = [1.0507009873554805, 1.6732632423543772];
+  v.forEach((xi, k) => {
+    const want = xi > 0 ? lambda * xi : lambda * alpha * Math.expm1(xi);
+    if (Number.isNaN(want)) assert.ok(Number.isNaN(got[k]), `selu(${xi}) = ${got[k]}`);
+    else assert.ok(got[k] === want || Math.abs(got[k] - want) <= 3e-7 * Math.abs(want), `selu(${xi}) = ${got[k]}, want ${want}`);
+  });
+  const s = tf.scalar(-1);
+  assert.ok(Math.abs(tf.tidy(() => tf.selu(s)).dataSync()[0] - lambda * alpha * Math.expm1(-1)) < 1e-6, 'rank 0');
+  // α and λ are kept once per width in the heap: after the first call at a width, nothing grows.
+  const be = tf.backend() as unknown as { numDataIds(): number };
+  const x = rnd([5, 37]);
+  tf.selu(x).dispose();
+  const [n0, ids0] = [tf.memory().numTensors, be.numDataIds()];
+  for (let i = 0; i < 5; i++) tf.selu(x).dispose();
+  assert.deepEqual([tf.memory().numTensors, be.numDataIds()], [n0, ids0]);
+  tf.dispose([x, s]);
+});
+
 test('Identity (clone) shares data: each reference outlives the other, nothing leaks, gradients are unchanged', async () => {
   await tf.setBackend('wasm');
   const bytes0 = tf.memory().numBytes;

@@ -36,16 +36,12 @@ const transposedUses = new WeakMap<object, number>();
 const transposedCopies = new Map<object, tf.TensorInfo>();
 const hooked = new WeakSet<object>();
 
-interface DisposingBackend extends WasmBackend {
-  disposeData(dataId: object, force?: boolean): boolean;
-}
-
 /**
  * bᵀ for a rank-2 b that was a transposed right operand twice before, else null. The copy
  * lives in the wasm heap outside the engine (tf.memory() does not count it) and goes when b's last
  * reference does: the backend's disposeData is wrapped once to free it then.
  */
-function transposedCopy(backend: DisposingBackend, b: tf.Tensor): tf.TensorInfo | null {
+function transposedCopy(backend: WasmBackend, b: tf.Tensor): tf.TensorInfo | null {
   const hit = transposedCopies.get(b.dataId);
   if (hit) return hit;
   const uses = (transposedUses.get(b.dataId) ?? 0) + 1;
@@ -131,7 +127,7 @@ function product(original: tf.KernelFunc, args: KernelArgs, a: tf.Tensor, b: tf.
     return tf.engine().makeTensorFromTensorInfo(info);
   };
   if (tB && !tA && b.rank === 2) {
-    const bt = transposedCopy(args.backend as DisposingBackend, b);
+    const bt = transposedCopy(args.backend as WasmBackend, b);
     if (bt) return call(a, bt as tf.Tensor);
   }
   if (direct <= swapped) {

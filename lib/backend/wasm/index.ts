@@ -9,6 +9,7 @@ import { fastIdentity } from './identity';
 import { fastMaxPoolGrad } from './max-pool-grad';
 import { fastReverse } from './reverse';
 import { seluGradConfig, seluGradient } from './selu-grad';
+import { fastSelu } from './selu';
 import { fastSlice } from './slice';
 import { fastSum } from './sum';
 import { fastTile } from './tile';
@@ -38,6 +39,7 @@ const WRAPPERS: { name: string; wrap: (orig: tf.KernelFunc) => tf.KernelFunc }[]
   { name: 'Tile', wrap: fastTile },
   { name: 'Identity', wrap: fastIdentity },
   { name: 'Reverse', wrap: fastReverse },
+  { name: 'Selu', wrap: fastSelu },
 ];
 
 const ours = new Set<tf.KernelFunc>();

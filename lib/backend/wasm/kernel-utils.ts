@@ -16,6 +16,8 @@ export interface WasmBackend {
   makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
   typedArrayFromHeap(t: tf.TensorInfo): Heap;
   incRef(dataId: object): void;
+  /** Drops one reference (force: all); true when the data was freed. */
+  disposeData(dataId: object, force?: boolean): boolean;
 }
 
 /**

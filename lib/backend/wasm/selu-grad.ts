@@ -1,9 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { KernelArgs, WasmBackend } from './kernel-utils';
+import { ALPHA, SCALE } from './selu';
 
-/** SELU's constants (Klambauer et al. 2017), as tfjs-core's selu_util has them. */
-const SCALE = 1.0507009873554804934193349852946;
-const SCALE_ALPHA = 1.7580993408473768599402175208123;
+const SCALE_ALPHA = SCALE * ALPHA;
 
 /** A kernel of our own: the SELU derivative times dy. */
 export const SELU_GRAD = 'LabSeluGrad';
