@@ -1,0 +1,29 @@
+import { BYTES as SELU_GRAD } from './selu-grad.wasm';
+
+/** The exports of the hand-written SIMD modules (the `.wat` files here), all on tfjs's heap. */
+export interface SimdKernels {
+  /** dx = dy · selu'(x) for n (a multiple of 4) float32s; byte offsets into tfjs's memory. */
+  selu_grad(dy: number, x: number, out: number, n: number): void;
+}
+
+const instances = new WeakMap<WebAssembly.Memory, SimdKernels | null>();
+
+/**
+ * The modules instantiated on the memory of tfjs's wasm build (the emscripten module's `asm.memory`),
+ * so they read and write tensors in place. Undefined where that memory is not reachable or is shared
+ * (the threaded build would need a shared-memory import); callers then keep their JS path.
+ */
+export function simdKernels(backend: unknown): SimdKernels | undefined {
+  const memory = (backend as { wasm?: { asm?: { memory?: unknown } } }).wasm?.asm?.memory;
+  if (!(memory instanceof WebAssembly.Memory)) return undefined;
+  let k = instances.get(memory);
+  if (k === undefined) {
+    k = null;
+    if (!(typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer)) {
+      const module = new WebAssembly.Module(Buffer.from(SELU_GRAD, 'base64'));
+      k = new WebAssembly.Instance(module, { tfjs: { memory } }).exports as unknown as SimdKernels;
+    }
+    instances.set(memory, k);
+  }
+  return k ?? undefined;
+}
