@@ -6,17 +6,17 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { registerWasmTrainingKernels } from '../../lib/backend/wasm';
 import { simdKernels } from '../../lib/backend/wasm/simd/instance';
-import { assemble, WAT_DIR, wasmTs } from '../../scripts/build-wat';
+import { assemble, WAT_DIR, bytesTs } from '../../scripts/build-wat';
 
 /** The hand-written SIMD modules: their committed bytes, and what they compute over tfjs's heap. */
 
-test('each .wasm.ts holds exactly what its .wat assembles to (run scripts/build-wat.ts after editing a .wat)', async () => {
+test('each -bytes.ts holds exactly what its .wat assembles to (run scripts/build-wat.ts after editing a .wat)', async () => {
   const wats = readdirSync(WAT_DIR).filter((f) => f.endsWith('.wat'));
   assert.ok(wats.length > 0);
   for (const name of wats) {
     const bytes = await assemble(join(WAT_DIR, name));
     assert.ok(WebAssembly.validate(bytes), name);
-    assert.equal(readFileSync(join(WAT_DIR, name.replace(/\.wat$/, '.wasm.ts')), 'utf8'), wasmTs(name, bytes), `${name} is stale`);
+    assert.equal(readFileSync(join(WAT_DIR, name.replace(/\.wat$/, '-bytes.ts')), 'utf8'), bytesTs(name, bytes), `${name} is stale`);
   }
 });
 

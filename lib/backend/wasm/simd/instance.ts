@@ -1,4 +1,4 @@
-import { BYTES as SELU_GRAD } from './selu-grad.wasm';
+import { BYTES as SELU_GRAD } from './selu-grad-bytes';
 
 /** The exports of the hand-written SIMD modules (the `.wat` files here), all on tfjs's heap. */
 export interface SimdKernels {

@@ -16,7 +16,7 @@
 ;; The loop is latency-bound (each vector is a ~20-deep chain), hence Estrin over Horner and the
 ;; constants kept in locals. Pointers are byte offsets into tfjs's memory; n is a multiple of 4 (the
 ;; caller covers a tail by running the last four elements again). scripts/build-wat.ts assembles this
-;; file into selu-grad.wasm.ts; test/backend/simd.test.ts checks the two agree.
+;; file into selu-grad-bytes.ts; test/backend/simd.test.ts checks the two agree.
 (module
   (import "tfjs" "memory" (memory 1))
   ;; Constants as mutable globals, read once into locals: V8 would otherwise rebuild every splat
