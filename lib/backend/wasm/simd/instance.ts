@@ -6,7 +6,18 @@ export interface SimdKernels {
   selu_grad(dy: number, x: number, out: number, n: number): void;
 }
 
-const instances = new WeakMap<WebAssembly.Memory, SimdKernels | null>();
+/**
+ * The parts of the WebAssembly API used here. tslab type-checks notebooks without the DOM library,
+ * where TypeScript declares WebAssembly's values, so they are reached through globalThis.
+ */
+interface WasmApi {
+  Memory: abstract new (...args: never[]) => { buffer: ArrayBufferLike };
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { exports: unknown };
+}
+const wasmApi = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+
+const instances = new WeakMap<object, SimdKernels | null>();
 
 /**
  * The modules instantiated on the memory of tfjs's wasm build (the emscripten module's `asm.memory`),
@@ -15,13 +26,13 @@ const instances = new WeakMap<WebAssembly.Memory, SimdKernels | null>();
  */
 export function simdKernels(backend: unknown): SimdKernels | undefined {
   const memory = (backend as { wasm?: { asm?: { memory?: unknown } } }).wasm?.asm?.memory;
-  if (!(memory instanceof WebAssembly.Memory)) return undefined;
+  if (!(memory instanceof wasmApi.Memory)) return undefined;
   let k = instances.get(memory);
   if (k === undefined) {
     k = null;
     if (!(typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer)) {
-      const module = new WebAssembly.Module(Buffer.from(SELU_GRAD, 'base64'));
-      k = new WebAssembly.Instance(module, { tfjs: { memory } }).exports as unknown as SimdKernels;
+      const module = new wasmApi.Module(Buffer.from(SELU_GRAD, 'base64'));
+      k = new wasmApi.Instance(module, { tfjs: { memory } }).exports as SimdKernels;
     }
     instances.set(memory, k);
   }
