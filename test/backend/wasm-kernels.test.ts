@@ -312,6 +312,25 @@ test('Reverse matches cpu exactly on random ranks and axis sets, float32 and int
   }
 });
 
+test('Unpack (tf.unstack) matches cpu exactly on random ranks and axes, float32 and int32, and its gradient', async () => {
+  for (let i = 0; i < 20; i++) {
+    const rank = int(1, 5);
+    const shape = Array.from({ length: rank }, () => int(1, 5));
+    const axis = rng.int(rank) - (i % 2 ? rank : 0); // negative axes too
+    const x = i % 3 === 0 ? tf.cast(tf.mul(rnd(shape), 100), 'int32') : rnd(shape);
+    const e = await wasmVsCpu(() => tf.tidy(() => tf.concat(tf.unstack(x, axis).map((t) => tf.reshape(tf.cast(t, 'float32'), [-1])))));
+    record('Unpack', e);
+    assert.ok(e === 0, `${shape} axis ${axis}: ${e}`);
+    x.dispose();
+  }
+  const x = rnd([3, 4, 5]);
+  const w = rnd([4, 5]);
+  const e = await wasmVsCpu(() => tf.grad((t: tf.Tensor) => tf.sum(tf.mul(tf.unstack(t)[1], w)))(x));
+  record('Unpack', e);
+  assert.ok(e === 0, `gradient: ${e}`);
+  tf.dispose([x, w]);
+});
+
 test('a fixed right operand used transposed (dy·Wᵀ when inverting inputs) is transposed once, kept, and freed with it', async () => {
   await tf.setBackend('wasm');
   const be = tf.backend() as unknown as { numDataIds(): number };

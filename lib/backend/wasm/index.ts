@@ -10,6 +10,7 @@ import { fastMaxPoolGrad } from './max-pool-grad';
 import { fastReverse } from './reverse';
 import { seluGradConfig, seluGradient } from './selu-grad';
 import { fastSelu } from './selu';
+import { fastUnpack } from './unpack';
 import { fastSlice } from './slice';
 import { fastSum } from './sum';
 import { fastTile } from './tile';
@@ -40,6 +41,7 @@ const WRAPPERS: { name: string; wrap: (orig: tf.KernelFunc) => tf.KernelFunc }[]
   { name: 'Identity', wrap: fastIdentity },
   { name: 'Reverse', wrap: fastReverse },
   { name: 'Selu', wrap: fastSelu },
+  { name: 'Unpack', wrap: fastUnpack },
 ];
 
 const ours = new Set<tf.KernelFunc>();
