@@ -9,7 +9,7 @@ import { readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const loadWabt = require('wabt') as () => Promise<{
-  parseWat(file: string, text: string, features: Record<string, boolean>): { validate(): void; toBinary(o: object): { buffer: Uint8Array }; destroy(): void };
+  parseWat(file: string, text: Uint8Array, features: Record<string, boolean>): { validate(): void; toBinary(o: object): { buffer: Uint8Array }; destroy(): void };
 }>;
 
 export const WAT_DIR = join(__dirname, '..', 'lib', 'backend', 'wasm', 'simd');
@@ -17,7 +17,8 @@ export const WAT_DIR = join(__dirname, '..', 'lib', 'backend', 'wasm', 'simd');
 /** The module's bytes, as wabt assembles `file` (SIMD on, no debug names: deterministic). */
 export async function assemble(file: string): Promise<Uint8Array> {
   const wabt = await loadWabt();
-  const mod = wabt.parseWat(file, readFileSync(file, 'utf8'), { simd: true });
+  // UTF-8 bytes: given a string, wabt keeps the low byte of each UTF-16 unit (⌊ would become a newline).
+  const mod = wabt.parseWat(file, new Uint8Array(readFileSync(file)), { simd: true });
   try {
     mod.validate();
     return mod.toBinary({ write_debug_names: false }).buffer;

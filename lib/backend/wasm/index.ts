@@ -11,6 +11,7 @@ import { fastReverse } from './reverse';
 import { seluGradConfig, seluGradient } from './selu-grad';
 import { fastSelu } from './selu';
 import { fastUnpack } from './unpack';
+import { fastErf, fastExp } from './exp-erf';
 import { fastSlice } from './slice';
 import { fastSum } from './sum';
 import { fastTile } from './tile';
@@ -42,6 +43,8 @@ const WRAPPERS: { name: string; wrap: (orig: tf.KernelFunc) => tf.KernelFunc }[]
   { name: 'Reverse', wrap: fastReverse },
   { name: 'Selu', wrap: fastSelu },
   { name: 'Unpack', wrap: fastUnpack },
+  { name: 'Exp', wrap: fastExp },
+  { name: 'Erf', wrap: fastErf },
 ];
 
 const ours = new Set<tf.KernelFunc>();

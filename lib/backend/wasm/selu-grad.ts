@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { KernelArgs, WasmBackend } from './kernel-utils';
 import { ALPHA, SCALE } from './selu';
-import { simdKernels } from './simd/instance';
+import { overVectors, simdKernels } from './simd/instance';
 
 const SCALE_ALPHA = SCALE * ALPHA;
 
@@ -30,10 +30,7 @@ export const seluGradConfig: tf.KernelConfig = {
     const n = o.length;
     const simd = n >= 4 ? simdKernels(backend) : undefined;
     if (simd) {
-      // Whole vectors, then the last four again for a tail (the same values are rewritten).
-      simd.selu_grad(g.byteOffset, v.byteOffset, o.byteOffset, n & ~3);
-      const t = (n - 4) * 4;
-      if (n & 3) simd.selu_grad(g.byteOffset + t, v.byteOffset + t, o.byteOffset + t, 4);
+      overVectors(n, (b, count) => simd.selu_grad(g.byteOffset + b, v.byteOffset + b, o.byteOffset + b, count));
       return out;
     }
     for (let i = 0; i < n; i++) {

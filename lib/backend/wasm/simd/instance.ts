@@ -1,9 +1,23 @@
+import { BYTES as EXP } from './exp-bytes';
 import { BYTES as SELU_GRAD } from './selu-grad-bytes';
 
 /** The exports of the hand-written SIMD modules (the `.wat` files here), all on tfjs's heap. */
 export interface SimdKernels {
   /** dx = dy · selu'(x) for n (a multiple of 4) float32s; byte offsets into tfjs's memory. */
   selu_grad(dy: number, x: number, out: number, n: number): void;
+  /** out = eˣ (exp.wat). */
+  exp(x: number, out: number, n: number): void;
+  /** out = erf(x), tfjs's formula (exp.wat). */
+  erf(x: number, out: number, n: number): void;
+}
+
+/**
+ * Runs a module's loop over n ≥ 4 floats: the whole vectors, then the last four again when n is not a
+ * multiple of 4 (they are recomputed to the same values). `run` gets a byte offset and a count.
+ */
+export function overVectors(n: number, run: (byteOffset: number, count: number) => void): void {
+  run(0, n & ~3);
+  if (n & 3) run((n - 4) * 4, 4);
 }
 
 /**
@@ -31,8 +45,8 @@ export function simdKernels(backend: unknown): SimdKernels | undefined {
   if (k === undefined) {
     k = null;
     if (!(typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer)) {
-      const module = new wasmApi.Module(Buffer.from(SELU_GRAD, 'base64'));
-      k = new wasmApi.Instance(module, { tfjs: { memory } }).exports as SimdKernels;
+      const load = (bytes: string) => new wasmApi.Instance(new wasmApi.Module(Buffer.from(bytes, 'base64')), { tfjs: { memory } }).exports;
+      k = Object.assign({}, load(SELU_GRAD), load(EXP)) as SimdKernels;
     }
     instances.set(memory, k);
   }
