@@ -58,3 +58,13 @@ export function withFileLock<T>(file: string, fn: () => T, staleMs = 30_000): T 
     fs.rmSync(lock, { recursive: true, force: true });
   }
 }
+
+/** Set `key` in a JSON object file (keys kept sorted, so reruns diff cleanly), under the lock. */
+export function updateJsonEntry(file: string, key: string, value: unknown): void {
+  withFileLock(file, () => {
+    const all: Record<string, unknown> = fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, 'utf8')) : {};
+    all[key] = value;
+    const sorted = Object.fromEntries(Object.keys(all).sort().map((k) => [k, all[k]]));
+    writeFileAtomic(file, JSON.stringify(sorted, null, 1) + '\n');
+  });
+}

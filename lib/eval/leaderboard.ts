@@ -3,14 +3,16 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { withFileLock, writeFileAtomic } from '../paths';
 import { display, escapeHtml } from '../plot/display';
+import { csvText, parseCsv } from '../plot/csv';
 import { figuresDir } from '../plot/figure';
+import { timingsDir } from '../plot/timings';
 import { runContext } from '../run-context';
 import { ValueRangeError } from '../tensor/guards';
 import { Judge, loadJudge } from './judge';
 import { exportSamples } from './samples';
 import { scoreImages, Scores } from './scores';
 
-/** One row of figures/leaderboard.csv. */
+/** One row of figures/leaderboard.csv (secondsPerImage and created live in figures/timings/leaderboard.csv). */
 export interface LeaderboardRow {
   method: string;
   paper: string;
@@ -44,64 +46,43 @@ const NUMERIC = new Set<keyof LeaderboardRow>(['seed', 'n', 'judgeAccuracy', 'me
 
 export const leaderboardFile = (): string => path.join(figuresDir(), 'leaderboard.csv');
 
-function csvCell(v: unknown): string {
-  if (v === null || v === undefined) return '';
-  const s = typeof v === 'number' ? String(Number(v.toPrecision(6))) : String(v);
-  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
+export { parseCsv };
 
-/** RFC 4180 fields: quotes around fields with commas, quotes or newlines; "" inside quotes. */
-export function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i];
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (ch === '"') quoted = false;
-      else field += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ',') {
-      row.push(field);
-      field = '';
-    } else if (ch === '\n' || ch === '\r') {
-      if (ch === '\r' && text[i + 1] === '\n') i++;
-      row.push(field);
-      rows.push(row);
-      row = [];
-      field = '';
-    } else field += ch;
-  }
-  if (field !== '' || row.length) {
-    row.push(field);
-    rows.push(row);
-  }
-  return rows.filter((r) => !(r.length === 1 && r[0] === ''));
-}
+/**
+ * Columns that differ between two runs of the same seed: kept in figures/timings/leaderboard.csv
+ * (keyed by method, notebook and profile), so leaderboard.csv itself reruns byte-identical.
+ */
+const RUN_FACTS: (keyof LeaderboardRow)[] = ['secondsPerImage', 'created'];
+const KEY: (keyof LeaderboardRow)[] = ['method', 'notebook', 'profile'];
+const factsFile = (file: string): string => path.join(timingsDir(path.dirname(file)), path.basename(file));
+const rowKey = (r: Record<string, unknown>): string => KEY.map((k) => String(r[k])).join('\u0000');
 
-/** The rows of figures/leaderboard.csv (none when it does not exist yet). */
-export function readLeaderboard(file = leaderboardFile()): LeaderboardRow[] {
+function readCsvRecords(file: string): Record<string, string>[] {
   if (!fs.existsSync(file)) return [];
   const [head, ...body] = parseCsv(fs.readFileSync(file, 'utf8'));
-  if (!head) return [];
-  return body.map((cells) => {
+  return head ? body.map((cells) => Object.fromEntries(head.map((h, i) => [h, cells[i] ?? '']))) : [];
+}
+
+/** The rows of figures/leaderboard.csv with their run facts (none when it does not exist yet). */
+export function readLeaderboard(file = leaderboardFile()): LeaderboardRow[] {
+  const facts = new Map(readCsvRecords(factsFile(file)).map((f) => [rowKey(f), f]));
+  return readCsvRecords(file).map((cells) => {
+    const all: Record<string, string> = { ...facts.get(rowKey(cells)), ...cells };
     const r: Record<string, unknown> = {};
-    head.forEach((h, i) => {
-      const v = cells[i] ?? '';
-      r[h] = NUMERIC.has(h as keyof LeaderboardRow) ? (v === '' ? null : Number(v)) : v;
-    });
+    for (const c of LEADERBOARD_COLUMNS) {
+      const v = all[c] ?? '';
+      r[c] = NUMERIC.has(c) ? (v === '' ? null : Number(v)) : v;
+    }
     return r as unknown as LeaderboardRow;
   });
 }
 
-/** Write rows (replacing the file atomically), in LEADERBOARD_COLUMNS order. */
+/** Write rows (replacing both files atomically): results in LEADERBOARD_COLUMNS order, run facts beside. */
 export function writeLeaderboard(rows: LeaderboardRow[], file = leaderboardFile()): void {
-  const lines = [LEADERBOARD_COLUMNS.join(','), ...rows.map((r) => LEADERBOARD_COLUMNS.map((c) => csvCell(r[c])).join(','))];
-  writeFileAtomic(file, lines.join('\n') + '\n');
+  const results = LEADERBOARD_COLUMNS.filter((c) => !RUN_FACTS.includes(c));
+  const facts = [...KEY, ...RUN_FACTS];
+  writeFileAtomic(factsFile(file), csvText(facts, rows.map((r) => facts.map((c) => r[c]))));
+  writeFileAtomic(file, csvText(results, rows.map((r) => results.map((c) => r[c]))));
 }
 
 /** Adds `row`, replacing an earlier row of the same method, notebook and profile. */

@@ -3,6 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { PNG } from 'pngjs';
 import { writeFileAtomic } from '../paths';
+import { resultNumber } from '../plot/csv';
 import { figuresDir } from '../plot/figure';
 import { assertShape, ShapeError, ValueRangeError } from '../tensor/guards';
 
@@ -24,7 +25,6 @@ export interface SamplesMeta {
   /** Intended label of each tile, or null for unconditional generators. */
   labels: number[] | null;
   settings: Record<string, unknown>;
-  created: string;
 }
 
 export const samplesDir = (): string => path.join(figuresDir(), 'samples');
@@ -64,13 +64,15 @@ export function samplesPng(images: tf.Tensor4D): Buffer {
  * Write figures/samples/<notebook>-<method>.{png,json}; returns the PNG's path relative to
  * figures/ (what the leaderboard row names).
  */
-export function exportSamples(images: tf.Tensor4D, meta: Omit<SamplesMeta, 'format' | 'n' | 'tile' | 'pixel' | 'created'>): string {
+export function exportSamples(images: tf.Tensor4D, meta: Omit<SamplesMeta, 'format' | 'n' | 'tile' | 'pixel'>): string {
   const n = images.shape[0];
   if (meta.labels && meta.labels.length !== n) throw new ShapeError(`${meta.labels.length} labels for ${n} sample images; give one per image.`);
   const stem = samplesStem(meta.notebook, meta.method);
-  const full: SamplesMeta = { format: SAMPLES_FORMAT, ...meta, n, tile: 28, pixel: 'uint8 = round(255 · clamp(x, 0, 1)), 0 black', created: new Date().toISOString() };
+  const full: SamplesMeta = { format: SAMPLES_FORMAT, ...meta, n, tile: 28, pixel: 'uint8 = round(255 · clamp(x, 0, 1)), 0 black' };
   writeFileAtomic(path.join(samplesDir(), `${stem}.png`), samplesPng(images));
-  writeFileAtomic(path.join(samplesDir(), `${stem}.json`), JSON.stringify(full, null, 1) + '\n');
+  // Numbers as every results file stores them (6 significant digits), so reruns diff cleanly.
+  const json = JSON.stringify(full, (_, v) => (typeof v === 'number' ? resultNumber(v) : v), 1);
+  writeFileAtomic(path.join(samplesDir(), `${stem}.json`), json + '\n');
   return `samples/${stem}.png`;
 }
 

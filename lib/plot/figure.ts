@@ -1,9 +1,9 @@
 import { execSync } from 'child_process';
-import * as fs from 'fs';
 import * as path from 'path';
 import { runContext } from '../run-context';
-import { fromRoot, withFileLock, writeFileAtomic } from '../paths';
+import { fromRoot, updateJsonEntry, writeFileAtomic } from '../paths';
 import { display } from './display';
+import { updateRunFacts } from './timings';
 
 export interface ManifestEntry {
   file: string;
@@ -11,10 +11,7 @@ export interface ManifestEntry {
   profile: string;
   backend: string;
   seed: number;
-  /** Compute time behind the figure: since the notebook's previous figure (or its start). */
-  seconds: number;
   commit: string;
-  created: string;
   /** Free-form facts about the figure (hyperparameters, measured numbers). */
   meta?: Record<string, unknown>;
 }
@@ -36,19 +33,16 @@ function commit(): string {
   return commitCache;
 }
 
-function updateManifest(name: string, entry: ManifestEntry): void {
-  const file = path.join(figuresDir(), 'manifest.json');
-  withFileLock(file, () => {
-    const manifest: Record<string, ManifestEntry> = fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, 'utf8')) : {};
-    manifest[name] = entry;
-    const sorted = Object.fromEntries(Object.keys(manifest).sort().map((k) => [k, manifest[k]]));
-    writeFileAtomic(file, JSON.stringify(sorted, null, 1) + '\n');
-  });
+/** When a figure was made and the compute behind it: run facts, kept in figures/timings/manifest.json. */
+export interface FigureTiming {
+  /** Seconds since the notebook's previous figure (or its start). */
+  seconds: number;
+  created: string;
 }
 
 /**
- * The one figure writer: saves figures/<name>.<ext> atomically, records it in the manifest and
- * shows it in the notebook. Names start with the notebook's number ("03-sirt-metrics").
+ * The one figure writer: saves figures/<name>.<ext> atomically, records it in the manifest (its
+ * timing in figures/timings/) and shows it in the notebook. Names start with the notebook's number ("03-sirt-metrics").
  * Returns nothing so that a cell ending with it shows the figure, not a path.
  */
 export function saveFigure(name: string, bytes: Buffer, meta?: Record<string, unknown>, ext: 'png' | 'gif' | 'csv' = 'png', show = true): void {
@@ -59,17 +53,10 @@ export function saveFigure(name: string, bytes: Buffer, meta?: Record<string, un
   const file = path.join(figuresDir(), `${name}.${ext}`);
   writeFileAtomic(file, bytes);
   const now = Date.now();
-  updateManifest(`${name}.${ext}`, {
-    file: path.basename(file),
-    notebook: c.notebook,
-    profile: c.profile,
-    backend: c.backend,
-    seed: c.seed,
-    seconds: Math.round((now - c.lastFigure) / 100) / 10,
-    commit: commit(),
-    created: new Date(now).toISOString(),
-    ...(meta ? { meta } : {}),
-  });
+  const entry: ManifestEntry = { file: path.basename(file), notebook: c.notebook, profile: c.profile, backend: c.backend, seed: c.seed, commit: commit(), ...(meta ? { meta } : {}) };
+  updateJsonEntry(path.join(figuresDir(), 'manifest.json'), entry.file, entry);
+  const timing: FigureTiming = { seconds: Math.round((now - c.lastFigure) / 100) / 10, created: new Date(now).toISOString() };
+  updateRunFacts(figuresDir(), 'manifest.json', entry.file, { ...timing });
   c.lastFigure = now;
   const d = show ? display() : null;
   if (d && ext === 'png') d.png(bytes);

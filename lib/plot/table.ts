@@ -1,6 +1,10 @@
 import * as dfd from 'danfojs-node';
+import * as path from 'path';
+import { writeFileAtomic } from '../paths';
+import { csvText } from './csv';
 import { display, escapeHtml } from './display';
-import { saveFigure } from './figure';
+import { figuresDir, saveFigure } from './figure';
+import { splitRunFacts, timingsDir } from './timings';
 
 export type Row = Record<string, string | number | boolean | null>;
 
@@ -16,27 +20,22 @@ export function tableHtml(df: dfd.DataFrame, caption?: string): string {
   return `<table>${caption ? `<caption>${escapeHtml(caption)}</caption>` : ''}<thead><tr>${head}</tr></thead><tbody>${body}</tbody></table>`;
 }
 
-/** RFC 4180 field: quoted when it holds a comma, a quote or a line break (danfo's toCSV never quotes). */
-const csvField = (v: unknown): string => {
-  const t = v === null || v === undefined ? '' : String(v);
-  return /[",\r\n]/.test(t) ? `"${t.replace(/"/g, '""')}"` : t;
-};
-
-/** CSV text of a table: a header line, then one line per row, values written in full precision. */
-export function csvText(columns: string[], values: unknown[][]): string {
-  return [columns, ...values].map((r) => r.map(csvField).join(',')).join('\n') + '\n';
-}
+export { csvText };
 
 /**
  * A results table: a danfo DataFrame, shown as HTML in the notebook (as text elsewhere) and
- * saved as figures/<name>.csv beside the figures. Returns nothing (a cell ending with it shows the
+ * saved as figures/<name>.csv beside the figures; its run-fact columns (times, "cached") go to
+ * figures/timings/<name>.csv instead (lib/plot/timings.ts), so a same-seed rerun rewrites the
+ * result byte for byte. Returns nothing (a cell ending with it shows the
  * table once); build a DataFrame with `new dfd.DataFrame(rows)` to compute on it.
  */
 export function resultsTable(name: string, rows: Row[], caption?: string): void {
   if (rows.length === 0) throw new Error(`table "${name}" has no rows; compute the results before tabulating them.`);
   const df = new dfd.DataFrame(rows);
   const csv = csvText(df.columns as string[], df.values as unknown[][]);
-  saveFigure(name, Buffer.from(csv), caption ? { caption } : undefined, 'csv');
+  const split = splitRunFacts(df.columns as string[], df.values as unknown[][]);
+  if (split.facts) writeFileAtomic(path.join(timingsDir(figuresDir()), `${name}.csv`), csvText(split.facts.columns, split.facts.values));
+  saveFigure(name, Buffer.from(csvText(split.columns, split.values)), caption ? { caption } : undefined, 'csv');
   const d = display();
   if (d) d.html(tableHtml(df, caption));
   else if (process.env.NODE_TEST_CONTEXT === undefined) console.log(`${caption ?? name}\n${csv}`);

@@ -25,7 +25,14 @@ test('recordScores writes samples and a row; the same method+notebook+profile re
   const n0 = tf.memory().numTensors;
   const a = await recordScores({ method: 'real, "quoted"', paper: 'anchor', notebook: '99', images: real.images, labels: real.labels, secondsPerImage: 0, settings: { k: 2 }, judge });
   await recordScores({ method: 'noise', paper: 'anchor', notebook: '99', images: noise, labels: null, secondsPerImage: 0.5, judge });
-  const again = await recordScores({ method: 'real, "quoted"', paper: 'anchor', notebook: '99', images: real.images, labels: real.labels, secondsPerImage: 1, judge });
+  const board = fs.readFileSync(leaderboardFile(), 'utf8');
+  const samples = fs.readFileSync(path.join(figures, 'samples', '99-real-quoted.json'), 'utf8');
+  const again = await recordScores({ method: 'real, "quoted"', paper: 'anchor', notebook: '99', images: real.images, labels: real.labels, secondsPerImage: 1, settings: { k: 2 }, judge });
+  // A rerun with other timings rewrites the results byte for byte; the timings go beside them.
+  assert.equal(fs.readFileSync(leaderboardFile(), 'utf8'), board);
+  assert.equal(fs.readFileSync(path.join(figures, 'samples', '99-real-quoted.json'), 'utf8'), samples);
+  assert.doesNotMatch(board.split('\n')[0], /secondsPerImage|created/);
+  assert.match(fs.readFileSync(path.join(figures, 'timings', 'leaderboard.csv'), 'utf8'), /^method,notebook,profile,secondsPerImage,created\n/);
   assert.equal(tf.memory().numTensors, n0, 'recordScores leaked tensors');
   const rows = readLeaderboard();
   assert.equal(rows.length, 2);

@@ -35,7 +35,7 @@ test('digitGrid draws each image as a scaled grayscale tile under its title', ()
   assert.ok(black >= 56 * 56, `black pixels ${black}`);
 });
 
-test('saveFigure writes the file and a manifest entry with profile, backend, seed, seconds and commit', () => {
+test('saveFigure writes the file, a manifest entry with profile, backend, seed and commit, and its timing apart', () => {
   setRunContext({ notebook: '99', profile: 'quick', seed: 5, backend: 'cpu' });
   saveFigure('99-test-grid', digitGrid(tf.tidy(() => tf.zeros([2, 28, 28, 1])), { cols: 2 }), { note: 'hi' });
   assert.ok(fs.existsSync(path.join(dir, '99-test-grid.png')));
@@ -44,7 +44,11 @@ test('saveFigure writes the file and a manifest entry with profile, backend, see
   assert.equal(m.profile, 'quick');
   assert.equal(m.backend, 'cpu');
   assert.equal(m.seed, 5);
-  assert.equal(typeof m.seconds, 'number');
+  assert.equal(m.seconds, undefined, 'timings stay out of the manifest');
+  assert.equal(m.created, undefined);
+  const t = JSON.parse(fs.readFileSync(path.join(dir, 'timings', 'manifest.json'), 'utf8'))['99-test-grid.png'];
+  assert.equal(typeof t.seconds, 'number');
+  assert.ok(!Number.isNaN(Date.parse(t.created)));
   assert.match(m.commit, /^([0-9a-f]{7,}(-dirty)?|unknown)$/);
   assert.deepEqual(m.meta, { note: 'hi' });
   assert.throws(() => saveFigure('other-name', Buffer.from('x')), /start with its notebook's number; name it "99-other-name"/);
@@ -69,7 +73,29 @@ test('resultsTable saves a CSV, and danfo shares the project\'s single tfjs engi
   assert.equal((dfd as unknown as { tensorflow: typeof tf }).tensorflow.engine(), tf.engine());
 });
 
-test('csvText quotes fields with commas, quotes or line breaks (RFC 4180) and leaves the rest as written', () => {
+test('a same-seed rerun rewrites results byte for byte: run-fact columns go to figures/timings/', () => {
+  setRunContext({ notebook: '99', profile: 'quick', seed: 5, backend: 'cpu' });
+  const read = (f: string) => fs.readFileSync(path.join(dir, f), 'utf8');
+  const run = (seconds: number, cached: boolean) => {
+    resultsTable('99-train', [{ model: 'FCNN-1', accuracy: 0.8981, 'train seconds': seconds, 'SVD seconds': seconds / 2, 's / sample': 0.01 * seconds, 'train min': seconds / 60, cached }]);
+    saveFigure('99-curve', Buffer.from('png bytes'));
+    return { results: read('99-train.csv'), manifest: read('manifest.json'), facts: read('timings/99-train.csv'), times: read('timings/manifest.json') };
+  };
+  const first = run(12.5, false);
+  const again = run(0.25, true);
+  assert.equal(again.results, first.results);
+  assert.equal(again.manifest, first.manifest);
+  assert.equal(first.results, 'model,accuracy\nFCNN-1,0.8981\n');
+  assert.equal(again.facts, 'model,train seconds,SVD seconds,s / sample,train min,cached\nFCNN-1,0.25,0.125,0.0025,0.00416667,true\n');
+  assert.deepEqual(Object.keys(JSON.parse(again.times)).filter((k) => k.startsWith('99-')).sort(), ['99-curve.png', '99-scores.csv', '99-test-grid.png', '99-train.csv']);
+});
+
+test('csvText writes integers exactly and other numbers to 6 significant digits (no float32 noise)', () => {
+  assert.equal(csvText(['a', 'b', 'c', 'd'], [[0.5299999713897705, 60000, 1234567.891, -1e-9 / 3]]), 'a,b,c,d\n0.53,60000,1234570,-3.33333e-10\n');
+  assert.equal(csvText(['x'], [[Infinity], [NaN]]), 'x\nInfinity\nNaN\n');
+});
+
+test('csvText quotes fields with commas, quotes or line breaks (RFC 4180)', () => {
   const text = csvText(['model', 'note', 'acc', 'paper'], [['ViT (patch 4, dim 48)', 'say "hi"\nthere', 0.8911, null], ['FCNN-1', 'plain', 1, true]]);
   assert.equal(text, 'model,note,acc,paper\n"ViT (patch 4, dim 48)","say ""hi""\nthere",0.8911,\nFCNN-1,plain,1,true\n');
 });
