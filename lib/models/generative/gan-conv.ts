@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { assertShape, ValueRangeError } from '../../tensor/guards';
-import type { Gan, GanOptions } from './gan';
+import { batchNorm, batchNormParams, BatchStats, updateRunningStats } from './batch-norm';
+import type { Gan, GanOptions } from './gan-types';
 import { dense, pairedParams, Params } from './params';
 
 /**
@@ -20,7 +21,7 @@ export function createConvGan(o: GanOptions): Gan {
   const g = new Params('cgan-g', o.seed);
   const d = new Params('cgan-d', o.seed + 1);
   const conv = (p: Params, cin: number, cout: number, gain = 2) => ({ w: p.normal([3, 3, cin, cout], 9 * cin, gain), b: p.zeros([cout]) });
-  const bnOf = (w: number) => ({ gamma: g.ones([w]), beta: g.zeros([w]), mean: g.state([w], 0), variance: g.state([w], 1) });
+  const bnOf = (w: number) => batchNormParams(g, w);
   const gIn = g.dense(latent, 49 * c2);
   const bn0 = bnOf(49 * c2);
   const gConv1 = conv(g, c2, c1);
@@ -29,18 +30,10 @@ export function createConvGan(o: GanOptions): Gan {
   const dConv1 = conv(d, 1, c1);
   const dConv2 = conv(d, c1, c2);
   const dOut = d.dense(49 * c2, 1, 1);
-  const MOMENTUM = 0.9;
-  const EPS = 1e-5;
-  type Bn = ReturnType<typeof bnOf>;
-  type Stat = { bn: Bn; mean: tf.Tensor; variance: tf.Tensor };
-  const norm = (h: tf.Tensor, bn: Bn, axes: number[], training: boolean, stats?: Stat[]) => {
-    const m = training ? tf.moments(h, axes) : { mean: bn.mean, variance: bn.variance };
-    stats?.push({ bn, ...m });
-    return tf.relu(tf.add(tf.mul(tf.div(tf.sub(h, m.mean), tf.sqrt(tf.add(m.variance, EPS))), bn.gamma), bn.beta));
-  };
+  const norm = (h: tf.Tensor, bn: ReturnType<typeof bnOf>, axes: number[], training: boolean, stats?: BatchStats[]) => tf.relu(batchNorm(h, bn, axes, training, stats));
   const conv2d = (x: tf.Tensor4D, c: { w: tf.Variable; b: tf.Variable }, stride = 1) =>
     tf.fused.conv2d({ x, filter: c.w as tf.Tensor4D, bias: c.b, strides: stride, pad: 'same' });
-  const forward = (z: tf.Tensor, training: boolean, stats?: Stat[]): tf.Tensor4D => {
+  const forward = (z: tf.Tensor, training: boolean, stats?: BatchStats[]): tf.Tensor4D => {
     let h: tf.Tensor = norm(dense(z, gIn), bn0, [0], training, stats);
     h = tf.image.resizeNearestNeighbor(tf.reshape(h, [-1, 7, 7, c2]) as tf.Tensor4D, [14, 14]);
     h = norm(conv2d(h as tf.Tensor4D, gConv1), bn1, [0, 1, 2], training, stats);
@@ -66,12 +59,9 @@ export function createConvGan(o: GanOptions): Gan {
     updateNormStats(z) {
       assertShape(z, [null, latent], 'GAN latent code');
       tf.tidy(() => {
-        const stats: Stat[] = [];
+        const stats: BatchStats[] = [];
         forward(z, true, stats);
-        for (const s of stats) {
-          s.bn.mean.assign(tf.add(tf.mul(s.bn.mean, MOMENTUM), tf.mul(tf.reshape(s.mean, s.bn.mean.shape), 1 - MOMENTUM)));
-          s.bn.variance.assign(tf.add(tf.mul(s.bn.variance, MOMENTUM), tf.mul(tf.reshape(s.variance, s.bn.variance.shape), 1 - MOMENTUM)));
-        }
+        updateRunningStats(stats);
       });
     },
     discriminate(x) {
