@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { Net } from '../models/net';
-import { assertShape, ShapeError, ValueRangeError } from '../tensor/guards';
+import { assertNumber, assertShape, assertValues, ShapeError, ValueRangeError } from '../tensor/guards';
 import { makeRng } from '../tensor/rng';
 import { softmaxInverse } from './activations';
 import { classDistribution, readValues, targetCheck } from './backpass';
@@ -250,22 +250,28 @@ async function lmBatch(net: Net, x0: tf.Tensor4D, y: tf.Tensor2D, spec: Residual
 
 /** FORWARDPASSINV for a batch of targets: one LM solve per image from its own random start. */
 export async function forwardpassInvert(net: Net, opts: ForwardpassOptions): Promise<ForwardpassResult> {
-  const n = opts.targets.length;
-  if (n === 0) throw new ForwardpassError('forwardpassInvert: no targets given; pass one class per image to generate.');
+  const n = opts.targets?.length;
+  if (!(n > 0)) throw new ForwardpassError('forwardpassInvert: no targets given; pass one class per image to generate (an Int32Array).');
   const o = { iterations: opts.iterations ?? 30, tol: opts.tol ?? 1e-2, tau: opts.tau ?? 1e-3 };
-  if (!(Number.isInteger(o.iterations) && o.iterations >= 1)) throw new ForwardpassError(`forwardpassInvert: iterations=${o.iterations} must be a positive integer (paper: 30).`);
-  if (!(o.tol >= 0 && o.tau > 0)) throw new ForwardpassError(`forwardpassInvert: tol=${o.tol} must be ≥ 0 and tau=${o.tau} > 0.`);
-  if (opts.x0) {
-    assertShape(opts.x0, [n, 28, 28, 1], 'forwardpassInvert x0');
-  }
   const batch = opts.batch ?? 16;
-  const start = Date.now();
-  const rng = makeRng(opts.seed);
-  const x0 = opts.x0 ?? tf.randomUniform([n, 28, 28, 1], 0, 1, 'float32', rng.seed()) as tf.Tensor4D;
+  const check = (v: unknown, name: string, rule: Parameters<typeof assertNumber>[2], fix: string) => assertNumber(v, `forwardpassInvert: ${name}`, rule, fix, ForwardpassError);
+  check(o.iterations, 'iterations', { integer: true, min: 1 }, 'the paper uses 30.');
+  check(o.tol, 'tol', { min: 0 }, 'the default is 1e-2 (‖r‖₂ in centred logits).');
+  check(o.tau, 'tau', { above: 0 }, "the default is 1e-3 (Marquardt's μ₀ scale).");
+  check(batch, 'batch', { integer: true, min: 1 }, 'the default is 16 images per Jacobian batch.');
+  check(opts.seed, 'seed', { integer: true }, 'any whole number, e.g. the run seed.');
+  if (opts.x0) {
+    assertShape(opts.x0, [n, 28, 28, 1], 'forwardpassInvert x0 (start images)');
+    assertValues(opts.x0, 'forwardpassInvert x0 (start images)', {}, 'Pass finite start images, or leave x0 out for seeded uniform noise in [0, 1].', ForwardpassError);
+  }
   const p = opts.targetProb ?? 0.95;
   const mode = opts.residual ?? 'distribution';
   if (mode !== 'distribution' && mode !== 'margin' && mode !== 'logOdds') throw new ForwardpassError(`forwardpassInvert: residual='${mode}' is unknown; use 'distribution', 'margin' or 'logOdds'.`);
   if (!(p > 0.1 && p < 1)) throw new ForwardpassError(`forwardpassInvert: targetProb=${p} must lie in (0.1, 1), e.g. 0.95.`);
+  opts.targets.forEach((t, i) => check(t, `targets[${i}]`, { integer: true, min: 0, max: 9 }, 'one class 0–9 per image to generate.'));
+  const start = Date.now();
+  const rng = makeRng(opts.seed);
+  const x0 = opts.x0 ?? tf.randomUniform([n, 28, 28, 1], 0, 1, 'float32', rng.seed()) as tf.Tensor4D;
   const y = tf.tidy(() => {
     const d = classDistribution(opts.targets, p); // validates the targets
     return (mode === 'distribution' ? softmaxInverse(d) : tf.cast(tf.greater(d, 0.5), 'float32')) as tf.Tensor2D;

@@ -31,7 +31,7 @@ test('softmax⁻¹ then softmax returns y, for any free constant', () => {
     mean.forEach((m) => assert.ok(Math.abs(m - c) < 1e-5, 'mean of z is the constant'));
     tf.dispose([z, back]);
   }
-  assert.throws(() => softmaxInverse(tf.tensor2d([[1, 0, 0]])), (e: Error) => e instanceof InverseDomainError && /probability is 0/.test(e.message));
+  assert.throws(() => softmaxInverse(tf.tensor2d([[1, 0, 0]])), (e: Error) => e instanceof InverseDomainError && /y holds 0 at flat index 1/.test(e.message));
   assert.throws(() => softmaxInverse(tf.tensor2d([[0.5, 0.4, 0.4]])), (e: Error) => /sums to 1 ±/.test(e.message));
   y.dispose();
 });
@@ -48,7 +48,7 @@ test('SELU⁻¹∘SELU = id and LeakyReLU⁻¹∘LeakyReLU = id; values outside 
   const lb = leakyReluInverse(l, 0.01);
   assert.ok(maxDiff(lb, x) < 1e-5);
   assert.throws(() => seluInverse(tf.tensor1d([0.5, SELU_FLOOR - 0.1])), (e: Error) => e instanceof InverseDomainError && /flat index 1/.test(e.message) && /null-space sample/.test(e.message));
-  assert.throws(() => leakyReluInverse(x, 0), /alpha=0/);
+  assert.throws(() => leakyReluInverse(x, 0), /alpha = 0/);
   tf.dispose([x, s, back, mid, backMid, l, lb]);
 });
 
@@ -79,10 +79,36 @@ test('Std 0 gives the pseudo-inverse image; bad options give clear errors', asyn
   const r = await backpassInvert(net, bp, { targets: t, seed: 1, std: 0 });
   assert.ok(maxDiff(r.images.slice(0, 1), r.images.slice(1, 1)) < 1e-6, 'no noise: identical images');
   tf.dispose([r.images, r.probs]);
-  await assert.rejects(backpassInvert(net, bp, { targets: t, seed: 1, std: -1 }), BackpassError);
+  const before = tf.memory().numTensors;
+  const bad = (o: Partial<Parameters<typeof backpassInvert>[2]>, re: RegExp) => assert.rejects(backpassInvert(net, bp, { targets: t, seed: 1, ...o }), (e: Error) => e instanceof BackpassError && re.test(e.message));
+  await bad({ std: -1 }, /std = -1 must be a finite number ≥ 0; the paper uses 0.1/);
+  await bad({ std: Infinity }, /std = Infinity/);
+  await bad({ rounds: -1 }, /rounds = -1 must be a whole number ≥ 1; the default is 5/);
+  await bad({ rounds: 1.5 }, /rounds = 1.5/);
+  await bad({ rounds: 0 }, /rounds = 0/);
+  await bad({ margin: NaN }, /margin = NaN/);
+  await bad({ maxAbs: 0 }, /maxAbs = 0 must be a finite number > 0/);
+  await bad({ constant: Infinity }, /constant = Infinity/);
+  await bad({ seed: 0.5 }, /seed = 0.5 must be a whole number/);
+  await bad({ projectIterations: 0 }, /projectIterations = 0/);
+  await bad({ targets: new Int32Array(0) }, /targets must be a non-empty Int32Array/);
+  assert.equal(tf.memory().numTensors, before, 'no tensors leak on the error path');
+  // The smallest valid settings still run: one round, margin 0.
+  const one = await backpassInvert(net, bp, { targets: t, seed: 1, rounds: 1, margin: 0 });
+  assert.equal(one.attempts, 2);
+  tf.dispose([one.images, one.probs]);
   assert.throws(() => classDistribution(Int32Array.from([12])), /target 12/);
   assert.throws(() => classDistribution(t, 1), /targetProb=1/);
+  assert.throws(() => classDistribution(t, 0.95, 1), /classes = 1 must be a whole number ≥ 2/);
   assert.throws(() => prepareBackpass([]), BackpassError);
+  const layers = denseLayersOf(net, 'selu');
+  assert.throws(() => prepareBackpass(layers, { condNum: 0.5 }), (e: Error) => e instanceof BackpassError && /condNum = 0.5 must be a number \(Infinity allowed\) ≥ 1; the paper uses 100/.test(e.message));
+  assert.throws(() => prepareBackpass(layers, { condNum: NaN }), /condNum = NaN/);
+  prepareBackpass(layers, { condNum: Infinity, cache: false }).dispose(); // keeps every non-zero σ
+  assert.throws(() => prepareBackpass(layers.map((l) => ({ ...l, activation: 'relu' as 'linear' }))), /layer 1: activation 'relu' cannot be inverted; use 'selu', 'leakyRelu', 'linear'/);
+  assert.throws(() => denseLayersOf(net, 'leakyRelu', Infinity), (e: Error) => e instanceof BackpassError && /LeakyReLU alpha = Infinity/.test(e.message));
+  assert.throws(() => denseLayersOf(net, 'leakyRelu'), /LeakyReLU alpha = undefined/);
+  assert.throws(() => targetCheck(tf.zeros([1, 10]) as tf.Tensor2D, Int32Array.from([10])), /target 10 at index 0 is not a class 0..9/);
   bp.dispose();
 });
 
@@ -122,6 +148,11 @@ test('projectIntoDomain moves a preimage into x ≥ bound without changing W·x;
   assert.deepEqual(Array.from(bad.sweeps), [-1], 'no feasible preimage: −1, and the backward pass rejects the sample');
   tf.dispose([tBad, xpFar, bad.x, ones.w, ones.pinvT, ones.rowSpace]);
   assert.throws(() => projectIntoDomain(x0, xp as tf.Tensor2D, rowSpace, -1.7, -1.6, 5), /lower=-1.7 must exceed accept=-1.6/);
+  assert.throws(() => projectIntoDomain(x0, xp as tf.Tensor2D, rowSpace, NaN, -1.6, 5), (e: Error) => e instanceof BackpassError && /lower = NaN/.test(e.message));
+  assert.throws(() => projectIntoDomain(x0, xp as tf.Tensor2D, rowSpace, -1, -1.6, 0), /iterations = 0 must be a whole number ≥ 1/);
+  const wrong = tf.transpose(rowSpace) as tf.Tensor2D;
+  assert.throws(() => projectIntoDomain(x0, xp as tf.Tensor2D, wrong, -1, -1.6, 5), /rowSpace \(V_r, \[in, r\]\) has shape \[6,40\] but \[40,n\]/);
+  wrong.dispose();
   tf.dispose([t, xp, x0, x, again.x]);
   assert.equal(tf.memory().numTensors, before, 'no tensors leak');
   tf.dispose([w, pinvT, rowSpace]);

@@ -145,10 +145,29 @@ test("where ClassDistr is out of the net's reach, the 'distribution' residual st
   ell.dispose();
 });
 
-test('bad inputs give clear errors', async () => {
-  await assert.rejects(forwardpassInvert(net, { targets: new Int32Array(0), seed: 1 }), /no targets/);
-  await assert.rejects(forwardpassInvert(net, { targets: Int32Array.from([1]), seed: 1, iterations: 0 }), /iterations=0/);
+test('bad inputs give clear errors, before any work and without leaking tensors', async () => {
   const x0 = tf.zeros([2, 28, 28, 1]) as tf.Tensor4D;
-  await assert.rejects(forwardpassInvert(net, { targets: Int32Array.from([1]), seed: 1, x0 }), ShapeError);
-  x0.dispose();
+  const px = new Float32Array(784);
+  px[300] = NaN;
+  const nan = tf.tensor4d(px, [1, 28, 28, 1]);
+  const t = Int32Array.from([1]);
+  const before = tf.memory().numTensors;
+  const fp = (o: Partial<Parameters<typeof forwardpassInvert>[1]>) => forwardpassInvert(net, { targets: t, seed: 1, ...o });
+  const is = (re: RegExp) => (e: Error) => e instanceof ForwardpassError && re.test(e.message);
+  await assert.rejects(fp({ targets: new Int32Array(0) }), is(/no targets/));
+  await assert.rejects(fp({ iterations: 0 }), is(/iterations = 0 must be a whole number ≥ 1; the paper uses 30/));
+  await assert.rejects(fp({ iterations: 2.5 }), is(/iterations = 2.5/));
+  await assert.rejects(fp({ tol: NaN }), is(/tol = NaN must be a finite number ≥ 0/));
+  await assert.rejects(fp({ tau: Infinity }), is(/tau = Infinity must be a finite number > 0/));
+  await assert.rejects(fp({ batch: 0 }), is(/batch = 0 must be a whole number ≥ 1; the default is 16/));
+  await assert.rejects(fp({ seed: NaN }), is(/seed = NaN/));
+  await assert.rejects(fp({ targetProb: 1 }), is(/targetProb=1/));
+  await assert.rejects(fp({ targets: Int32Array.from([3, 12]) }), is(/targets\[1\] = 12 must be a whole number ≥ 0 and ≤ 9/));
+  await assert.rejects(fp({ x0 }), (e: Error) => e instanceof ShapeError && /x0 \(start images\) has shape \[2,28,28,1\] but \[1,28,28,1\]/.test(e.message));
+  await assert.rejects(fp({ x0: nan }), is(/x0 \(start images\) holds NaN at flat index 300; .*Pass finite start images/));
+  assert.equal(tf.memory().numTensors, before, 'no tensors leak on the error path');
+  // The boundaries still run: one iteration, tol 0, a batch of 1.
+  const ok = await fp({ iterations: 1, tol: 0, batch: 1 });
+  assert.equal(ok.iterations[0], 1);
+  tf.dispose([ok.images, ok.probs, x0, nan]);
 });
