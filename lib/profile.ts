@@ -1,29 +1,29 @@
 /**
- * Two profiles: `quick` (CI, minutes on 2 CPU cores, still shows each paper's effect) and `paper`
- * (the paper's hyperparameters, for a GPU). One environment variable picks it.
+ * Profiles: `quick` (CI, minutes on 2 CPU cores, still shows each paper's effect) and `paper` (the
+ * paper's hyperparameters, for a GPU). One environment variable picks it; the names, the seed's
+ * range and every other setting's parsing live in lib/settings.ts, shared with the runner.
  */
-export type Profile = 'quick' | 'paper';
+import { checkSettings, envProfile, envSeed, Profile, PROFILE_ENV } from './settings';
 
-export const PROFILE_ENV = 'MNIST_LAB_PROFILE';
+export type { Profile };
+export { PROFILE_ENV };
 
+/**
+ * The profile of this run (MNIST_LAB_PROFILE, any case; default quick). Every notebook's setup cell
+ * asks for it first, so it is where all MNIST_LAB_* settings are checked: a bad one stops the
+ * notebook there with its fix, instead of being misread by a later cell.
+ */
 export function profile(): Profile {
-  const v = (process.env[PROFILE_ENV] ?? 'quick').trim().toLowerCase();
-  if (v !== 'quick' && v !== 'paper') {
-    throw new Error(`${PROFILE_ENV}=${v} is not a profile; set it to "quick" or "paper".`);
-  }
-  return v;
+  checkSettings();
+  return envProfile();
 }
 
 /** Pick a setting by profile: byProfile({ quick: 2, paper: 20 }). */
-export function byProfile<T>(choices: { quick: T; paper: T }): T {
+export function byProfile<T>(choices: Record<Profile, T>): T {
   return choices[profile()];
 }
 
-/** The seed for a run: MNIST_LAB_SEED or the given default. */
-export function seed(fallback = 1234): number {
-  const v = process.env.MNIST_LAB_SEED;
-  if (v === undefined || v === '') return fallback;
-  const n = Number(v);
-  if (!Number.isInteger(n)) throw new Error(`MNIST_LAB_SEED=${v} is not an integer; unset it or give a whole number.`);
-  return n;
+/** The seed for a run: MNIST_LAB_SEED (an integer from 0 to SEED_MAX) or the given default. */
+export function seed(fallback?: number): number {
+  return envSeed(fallback);
 }

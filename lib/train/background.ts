@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import * as os from 'os';
 import { Worker } from 'worker_threads';
 import { fromRoot } from '../paths';
+import { envThreads } from '../settings';
 
 /**
  * Train models on the second core while the notebook goes on. tfjs-wasm computes on one thread in
@@ -47,12 +48,12 @@ export interface BackgroundSummary {
 }
 
 /**
- * Threads the lab may use: MNIST_LAB_THREADS, else the CPU cores. The notebook runner sets it to
- * cores ÷ notebooks running at once, so two notebooks in parallel do not each start a worker.
+ * Threads the lab may use: MNIST_LAB_THREADS (a positive integer), else the CPU cores. The notebook
+ * runner sets it to cores ÷ notebooks running at once, so two notebooks in parallel do not each start
+ * a worker.
  */
 export function labThreads(): number {
-  const env = Number(process.env.MNIST_LAB_THREADS);
-  return Number.isInteger(env) && env >= 1 ? env : os.cpus().length;
+  return envThreads() ?? os.cpus().length; // a bad value (0, -1, abc, 1.5) throws, naming the variable
 }
 
 // The worker registers tsx's loader, then runs the jobs one after the other, reporting each.
