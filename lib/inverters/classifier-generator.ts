@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { Net } from '../models/net';
 import { digitGrid } from '../plot/grid';
+import { assertNumber, assertShape, ShapeError, ValueRangeError } from '../tensor/guards';
 import { invert, InversionLoss } from './gradient';
 import { interpolationTargets, logitInterpolationLoss } from './interpolation';
 import { meanPrior, MeanNorm } from './priors';
@@ -45,7 +46,17 @@ function probRows(net: Net, x: tf.Tensor): Float32Array {
   return v;
 }
 
+/** GeneratorSettings in their own names (invert would report them as optimizer.lr, steps, …). */
+function checkSettings(s: GeneratorSettings): void {
+  const fix = 'see PAPER_BASIC (λ 50, 100 steps, lr 0.05).';
+  assertNumber(s?.lambda, 'settings.lambda', { min: 0 }, fix);
+  assertNumber(s.steps, 'settings.steps', { integer: true, min: 0 }, fix);
+  assertNumber(s.lr, 'settings.lr', { above: 0 }, fix);
+}
+
 async function run(net: Net, mu: tf.Tensor4D, s: GeneratorSettings, targets: Int32Array | tf.Tensor2D, n: number, loss: 'ce' | InversionLoss, label: string) {
+  checkSettings(s);
+  assertShape(mu, [1, 28, 28, 1], 'μ (the mean image)');
   const x0 = tf.zeros([n, 28, 28, 1]) as tf.Tensor4D;
   try {
     return await invert({ net, targets, x0, steps: s.steps, optimizer: { name: 'sgd', lr: s.lr }, priors: [meanPrior(mu, s.lambda, s.norm)], project: s.project, loss, label });
@@ -56,6 +67,7 @@ async function run(net: Net, mu: tf.Tensor4D, s: GeneratorSettings, targets: Int
 
 /** One image of each digit in `digits` (default 0–9), generated from x0 = 0 under settings s. */
 export async function generateDigits(net: Net, mu: tf.Tensor4D, s: GeneratorSettings, digits: number[] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9], label = 'generating digits'): Promise<Generated> {
+  if (!(digits?.length > 0)) throw new ValueRangeError(`generateDigits: digits [${digits}] is empty; pass the classes to generate, e.g. [0, 1, …, 9].`);
   const labels = Int32Array.from(digits);
   const r = await run(net, mu, s, labels, labels.length, 'ce', label);
   const p = probRows(net, r.images);
@@ -105,7 +117,11 @@ export interface FigureRow {
  * titled with the generating classifier's probability of its class. PNG.
  */
 export function generatorFigure(reference: tf.Tensor4D, rows: FigureRow[], title: string, scale = 3): Buffer {
+  assertShape(reference, [null, 28, 28, 1], 'generatorFigure reference');
   const n = reference.shape[0];
+  rows.forEach((r) => {
+    if (r.gen.images.shape[0] !== n) throw new ShapeError(`generatorFigure: row '${r.label}' has ${r.gen.images.shape[0]} images but the reference row has ${n}; generate one image per reference digit.`);
+  });
   const ref = reference.dataSync();
   const tiles: Float32Array[] = [];
   const titles: string[] = [];
@@ -125,6 +141,7 @@ export function generatorFigure(reference: tf.Tensor4D, rows: FigureRow[], title
 
 /** Fig. 4 layout: per digit, its reference sample then the interpolations; tiles titled p(from)/p(digit). */
 export function interpolationFigure(reference: tf.Tensor4D, it: Interpolation, from: number, title: string, scale = 2): Buffer {
+  assertShape(reference, [10, 28, 28, 1], 'interpolationFigure reference (one image of each digit 0–9, in order)');
   const k = it.ratios.length;
   const ref = reference.dataSync();
   const gen = it.images.dataSync();

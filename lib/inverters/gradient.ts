@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { oneHot } from '../data/mnist';
 import { Net } from '../models/net';
 import { progressBar } from '../plot/progress';
-import { assertShape, ShapeError, ValueRangeError } from '../tensor/guards';
+import { assertNumber, assertShape, assertValues, ShapeError, ValueRangeError } from '../tensor/guards';
 import { makeOptimizer, OptimizerConfig } from '../train/optimizers';
 import { Prior, priorTotal } from './priors';
 
@@ -54,10 +54,11 @@ export interface StepInput {
  * One step of x ← x − η ∇ₓ n·J(x), J(x) = L(f(x), y) + Σ_p w_p R_p(x)   (paper 004 eq. 6, thesis eq. 2.6),
  * then the PGD projection x ← clamp(x, lo, hi) if asked. L and R are batch means, so descending n·J
  * moves every image exactly as if it were inverted alone (the batch size does not change the step).
- * Returns J and the mean target probability at x before the step. Used by invert() and by the CT
- * mixed scheme (which owns its variable and optimiser).
+ * Returns J and the mean target probability at x before the step, and whether every pixel is finite
+ * after it (a net can hide a NaN pixel from J: on wasm, max pooling and clipping drop NaN). Used by
+ * invert() and by the CT mixed scheme (which owns its variable and optimiser).
  */
-export function inversionStep(s: StepInput): { loss: number; targetProb: number } {
+export function inversionStep(s: StepInput): { loss: number; targetProb: number; imagesFinite: boolean } {
   const n = s.x.shape[0];
   const lossFn = s.loss ?? crossEntropyLoss;
   const priors = s.priors ?? [];
@@ -72,14 +73,16 @@ export function inversionStep(s: StepInput): { loss: number; targetProb: number 
   }, [s.x]);
   s.optimizer.applyGradients(grads);
   tf.dispose(grads);
+  // Σ 0·x is 0 exactly when every pixel is finite, else NaN (no overflow, unlike Σx). Taken before
+  // the projection, which on wasm clamps NaN to a bound, and read with J: no extra sync a step.
+  const probe = tf.tidy(() => tf.stack([value, prob as tf.Scalar, tf.sum(tf.mul(s.x, 0))]));
   if (s.project) {
     const [lo, hi] = s.project;
     tf.tidy(() => s.x.assign(s.x.clipByValue(lo, hi)));
   }
-  const j = value.dataSync()[0];
-  const p = (prob as tf.Scalar).dataSync()[0];
-  tf.dispose([value, prob as tf.Scalar]);
-  return { loss: j / n, targetProb: p };
+  const [j, p, zero] = probe.dataSync();
+  tf.dispose([value, prob as tf.Scalar, probe]);
+  return { loss: j / n, targetProb: p, imagesFinite: zero === 0 };
 }
 
 function targetMatrix(targets: Int32Array | tf.Tensor2D, n: number): tf.Tensor2D {
@@ -90,6 +93,7 @@ function targetMatrix(targets: Int32Array | tf.Tensor2D, n: number): tf.Tensor2D
     return oneHot(targets);
   }
   assertShape(targets, [n, null], 'soft targets');
+  assertValues(targets, 'soft targets', { min: 0 }, 'Give each image a row of non-negative class weights, e.g. probabilities.');
   return targets.clone();
 }
 
@@ -102,14 +106,34 @@ function meanTargetProb(net: Net, x: tf.Tensor, t: tf.Tensor2D): number {
 }
 
 /**
+ * invert()'s options, before any work: shapes, whole numbers, finite positive rates and weights,
+ * finite start images (read once: a NaN start would otherwise be blamed on the step size, or on
+ * wasm pass unseen). Targets are checked by targetMatrix.
+ */
+function checkOptions(o: InvertOptions): void {
+  assertShape(o.x0, [null, 28, 28, 1], 'x0 (start images)');
+  if (o.x0.shape[0] === 0) throw new ShapeError('x0 (start images) holds no images; pass [n,28,28,1] with n ≥ 1, e.g. tf.zeros([10, 28, 28, 1]).');
+  assertNumber(o.steps, 'steps', { integer: true, min: 0 }, 'e.g. steps: 100 (paper 004).');
+  assertNumber(o.optimizer?.lr, 'optimizer.lr', { above: 0 }, "the step size, e.g. { name: 'sgd', lr: 0.05 } (paper 004).");
+  if (o.optimizer.momentum !== undefined) assertNumber(o.optimizer.momentum, 'optimizer.momentum', { min: 0, below: 1 }, 'e.g. 0.9.');
+  if (o.project !== undefined) {
+    if (!Array.isArray(o.project) || o.project.length !== 2) throw new ValueRangeError(`project = ${JSON.stringify(o.project)} must be a box [lo, hi]; e.g. project: [0, 1].`);
+    o.project.forEach((b, i) => assertNumber(b, `project[${i}]`, {}, 'e.g. project: [0, 1].'));
+    if (!(o.project[0] < o.project[1])) throw new ValueRangeError(`project = [${o.project}] needs lo < hi; e.g. project: [0, 1].`);
+  }
+  (o.priors ?? []).forEach((p, i) => assertNumber(p.weight, `priors[${i}] (${p.name}) weight`, { min: 0 }, 'build priors with tvPrior(w), l2Prior(w), l1Prior(w) or meanPrior(μ, w).'));
+  (o.snapshotAt ?? []).forEach((k, i) => assertNumber(k, `snapshotAt[${i}]`, { integer: true, min: 0, max: o.steps }, `snapshots are taken at steps 0..${o.steps}.`));
+  if (!(o.loss === undefined || o.loss === 'ce' || typeof o.loss === 'function')) throw new ValueRangeError(`loss = ${JSON.stringify(o.loss)} is not 'ce' or a function (logits, targets) → scalar.`);
+  assertValues(o.x0, 'x0 (start images)', {}, 'Pass finite start images, e.g. tf.zeros([n, 28, 28, 1]) (paper 004) or uniform noise in [0, 1].');
+}
+
+/**
  * The one gradient inverter: x̂ = argmin_x L(f(x), y) + Σ_p w_p R_p(x), by `steps` optimiser steps
  * from x0 (paper 004 sec. 5.1: SGD, step 0.05, 100 steps, x0 = 0, R = λ‖x − μ‖).
  * Async only so a notebook can show progress; the caller disposes `images`.
  */
 export async function invert(o: InvertOptions): Promise<InvertResult> {
-  assertShape(o.x0, [null, 28, 28, 1], 'x0');
-  if (!Number.isInteger(o.steps) || o.steps < 0) throw new ValueRangeError(`steps = ${o.steps} must be a whole number ≥ 0; e.g. steps: 100.`);
-  if (o.project && !(o.project[0] < o.project[1])) throw new ValueRangeError(`project = [${o.project}] needs lo < hi; e.g. project: [0, 1].`);
+  checkOptions(o);
   const n = o.x0.shape[0];
   const targets = targetMatrix(o.targets, n);
   const loss = o.loss === undefined || o.loss === 'ce' ? crossEntropyLoss : o.loss;
@@ -132,7 +156,10 @@ export async function invert(o: InvertOptions): Promise<InvertResult> {
     snap(0);
     for (let step = 1; step <= o.steps; step++) {
       const r = inversionStep({ net: o.net, x, targets, optimizer, priors: o.priors, project: o.project, loss });
-      if (!Number.isFinite(r.loss)) throw new ValueRangeError(`inversion objective became ${r.loss} at step ${step}; lower the step size (optimizer.lr = ${o.optimizer.lr}) or the prior weights.`);
+      if (!Number.isFinite(r.loss) || !r.imagesFinite) {
+        const what = Number.isFinite(r.loss) ? 'the images got a NaN or infinite pixel' : `the inversion objective became ${r.loss}`;
+        throw new ValueRangeError(`${what} at step ${step} (the start images were finite); lower the step size (optimizer.lr = ${o.optimizer.lr}) or the prior weights.`);
+      }
       losses.push(r.loss);
       targetProb.push(r.targetProb);
       snap(step);

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { ValueRangeError } from '../tensor/guards';
+import { assertNumber, ValueRangeError } from '../tensor/guards';
 import { InversionLoss } from './gradient';
 
 /**
@@ -20,8 +20,10 @@ export interface InterpolationTargets {
 
 /** Targets for a digits × ratios grid between `from` and each digit (paper fig. 4: from 0 to every digit). */
 export function interpolationTargets(from: number, digits: number[], ratios: number[]): InterpolationTargets {
-  for (const d of [from, ...digits]) if (!(Number.isInteger(d) && d >= 0 && d <= 9)) throw new ValueRangeError(`digit ${d} is not a class 0–9; fix the interpolation digits.`);
-  for (const r of ratios) if (!(r >= 0 && r <= 1)) throw new ValueRangeError(`ratio ${r} is outside [0, 1]; give ratios like [0, 0.25, 0.5, 0.75, 1].`);
+  if (!(digits?.length > 0 && ratios?.length > 0)) throw new ValueRangeError(`interpolationTargets: digits [${digits}] and ratios [${ratios}] must both be non-empty; e.g. digits [1, 2, 3], ratios [0, 0.5, 1].`);
+  assertNumber(from, 'interpolation from', { integer: true, min: 0, max: 9 }, 'the digit every row starts at, a class 0–9.');
+  digits.forEach((d, i) => assertNumber(d, `interpolation digits[${i}]`, { integer: true, min: 0, max: 9 }, 'fix the interpolation digits (classes 0–9).'));
+  ratios.forEach((r, i) => assertNumber(r, `interpolation ratios[${i}]`, { min: 0, max: 1 }, 'give ratios like [0, 0.25, 0.5, 0.75, 1].'));
   const k = ratios.length;
   const t = new Float32Array(digits.length * k * 10);
   const who = new Int32Array(digits.length * k);

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { assertShape, ValueRangeError } from '../tensor/guards';
+import { assertNumber, assertShape, assertValues, ValueRangeError } from '../tensor/guards';
 
 /**
  * A regulariser R(x) of the inversion objective argmin_x L(f(x), y) + Σ weight·R(x).
@@ -16,7 +16,7 @@ export interface Prior {
 export type MeanNorm = 'l2' | 'l2sq' | 'l1';
 
 function checkWeight(w: number, name: string): void {
-  if (!Number.isFinite(w) || w < 0) throw new ValueRangeError(`${name} weight ${w} must be a finite number ≥ 0; pass e.g. ${name}(0.01).`);
+  assertNumber(w, `${name} weight`, { min: 0 }, `pass e.g. ${name}(0.01).`);
 }
 
 /** Per-image sums over H, W, C → [n]. */
@@ -80,6 +80,7 @@ export function l1Prior(weight: number): Prior {
 export function meanPrior(mu: tf.Tensor4D, weight: number, norm: MeanNorm = 'l2sq'): Prior {
   checkWeight(weight, 'meanPrior');
   assertShape(mu, [1, null, null, null], 'meanPrior μ');
+  assertValues(mu, 'meanPrior μ', {}, 'Pass the training-set mean image, meanImage(loadMnist(\'train\')).');
   if (norm !== 'l2' && norm !== 'l2sq' && norm !== 'l1') throw new ValueRangeError(`meanPrior norm "${norm}" is unknown; use 'l2', 'l2sq' or 'l1'.`);
   return {
     name: `mean-${norm}`,

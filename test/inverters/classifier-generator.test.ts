@@ -4,6 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import { PAPER_BASIC, generateDigits, generatorFigure, interpolateDigits, interpolationFigure } from '../../lib/inverters/classifier-generator';
 import { Net } from '../../lib/models/net';
 import { decodePng } from '../../lib/plot/png';
+import { ShapeError, ValueRangeError } from '../../lib/tensor/guards';
 
 before(() => tf.setBackend('cpu'));
 
@@ -45,5 +46,28 @@ test('interpolateDigits moves probability from 0 to the digit as the ratio grows
   assert.ok(decodePng(interpolationFigure(ref, it, 0, 'test')).width > 4 * 28 * 2);
   it.dispose();
   tf.dispose([mu, ref]);
+  net.dispose();
+});
+
+test('bad settings, μ and figure inputs name the value and the fix, without leaking tensors', async () => {
+  const net = linearNet();
+  const mu = tf.zeros([1, 28, 28, 1]) as tf.Tensor4D;
+  const flatMu = tf.zeros([1, 784]) as unknown as tf.Tensor4D;
+  const before = tf.memory().numTensors;
+  const range = (re: RegExp) => (e: Error) => e instanceof ValueRangeError && re.test(e.message);
+  await assert.rejects(generateDigits(net, mu, { ...PAPER_BASIC, lr: NaN }), range(/settings.lr = NaN must be a finite number > 0; see PAPER_BASIC/));
+  await assert.rejects(generateDigits(net, mu, { ...PAPER_BASIC, lambda: -1 }), range(/settings.lambda = -1/));
+  await assert.rejects(generateDigits(net, mu, { ...PAPER_BASIC, steps: 0.5 }), range(/settings.steps = 0.5 must be a whole number/));
+  await assert.rejects(generateDigits(net, mu, PAPER_BASIC, []), range(/digits \[\] is empty/));
+  await assert.rejects(generateDigits(net, mu, PAPER_BASIC, [3, 10]), range(/targets\[1\] = 10 is not a class 0–9/));
+  await assert.rejects(generateDigits(net, flatMu, PAPER_BASIC), (e: Error) => e instanceof ShapeError && /μ \(the mean image\) has shape \[1,784\] but \[1,28,28,1\]/.test(e.message));
+  await assert.rejects(interpolateDigits(net, mu, PAPER_BASIC, 0, [4], [2]), range(/ratios\[0\] = 2/));
+  assert.equal(tf.memory().numTensors, before, 'no tensors leak on the error path');
+  const g = await generateDigits(net, mu, { ...PAPER_BASIC, steps: 1 }, [1, 2]);
+  const ref = tf.zeros([3, 28, 28, 1]) as tf.Tensor4D;
+  assert.throws(() => generatorFigure(ref, [{ label: 'two', gen: g }], 't'), (e: Error) => e instanceof ShapeError && /row 'two' has 2 images but the reference row has 3/.test(e.message));
+  assert.throws(() => interpolationFigure(ref, { images: g.images, digits: Int32Array.from([1, 2]), ratios: [0], probFrom: new Float32Array(2), probTo: new Float32Array(2), dispose: () => undefined }, 0, 't'), /reference .* has shape \[3,28,28,1\] but \[10,28,28,1\]/);
+  g.dispose();
+  tf.dispose([mu, flatMu, ref]);
   net.dispose();
 });

@@ -1,6 +1,8 @@
 import { strict as assert } from 'node:assert';
 import { before, test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
+import { registerWasmTrainingKernels } from '../../lib/backend/wasm';
 import { inversionStep, invert } from '../../lib/inverters/gradient';
 import { meanPrior } from '../../lib/inverters/priors';
 import { Net } from '../../lib/models/net';
@@ -93,12 +95,78 @@ test('no tensor leaks over 100 steps (invert and inversionStep)', async () => {
 test('bad inputs name the value and the fix', async () => {
   const net = linearNet();
   const x0 = tf.zeros([2, 28, 28, 1]) as tf.Tensor4D;
-  const o = { net, x0, steps: 1, optimizer: { name: 'sgd' as const, lr: 0.1 } };
+  const flat = tf.zeros([2, 28, 28]) as unknown as tf.Tensor4D;
+  const empty = tf.zeros([0, 28, 28, 1]) as tf.Tensor4D;
+  const soft = tf.tensor2d([[1, 0], [0.5, -0.5]]);
+  const o = { net, x0, steps: 1, optimizer: { name: 'sgd' as const, lr: 0.1 }, targets: new Int32Array([1, 2]) };
+  const before = tf.memory().numTensors;
+  const range = (re: RegExp) => (e: Error) => e instanceof ValueRangeError && re.test(e.message);
   await assert.rejects(invert({ ...o, targets: new Int32Array([1]) }), (e: Error) => e instanceof ShapeError && /1 labels for 2/.test(e.message));
-  await assert.rejects(invert({ ...o, targets: new Int32Array([1, 12]) }), (e: Error) => e instanceof ValueRangeError && /12/.test(e.message));
-  await assert.rejects(invert({ ...o, targets: new Int32Array([1, 2]), project: [1, 0] }), /lo < hi/);
-  await assert.rejects(invert({ ...o, targets: new Int32Array([1, 2]), steps: -3 }), /-3/);
-  await assert.rejects(invert({ ...o, targets: new Int32Array([1, 2]), x0: tf.zeros([2, 28, 28]) as unknown as tf.Tensor4D }), ShapeError);
-  x0.dispose();
+  await assert.rejects(invert({ ...o, targets: new Int32Array([1, 12]) }), range(/12/));
+  await assert.rejects(invert({ ...o, targets: soft }), range(/soft targets holds -0.5 at flat index 3; every value must be a finite number ≥ 0/));
+  await assert.rejects(invert({ ...o, project: [1, 0] }), range(/lo < hi/));
+  await assert.rejects(invert({ ...o, project: [0, NaN] }), range(/project\[1\] = NaN/));
+  await assert.rejects(invert({ ...o, steps: -3 }), range(/steps = -3 must be a whole number ≥ 0; e.g. steps: 100/));
+  await assert.rejects(invert({ ...o, steps: 1.5 }), range(/steps = 1.5/));
+  await assert.rejects(invert({ ...o, optimizer: { name: 'sgd', lr: Infinity } }), range(/optimizer.lr = Infinity must be a finite number > 0; the step size/));
+  await assert.rejects(invert({ ...o, optimizer: { name: 'sgd', lr: 0 } }), range(/optimizer.lr = 0/));
+  await assert.rejects(invert({ ...o, optimizer: { name: 'momentum', lr: 0.1, momentum: 1 } }), range(/optimizer.momentum = 1/));
+  await assert.rejects(invert({ ...o, priors: [{ name: 'custom', weight: NaN, term: () => tf.scalar(0) }] }), range(/priors\[0\] \(custom\) weight = NaN/));
+  await assert.rejects(invert({ ...o, snapshotAt: [0, 5] }), range(/snapshotAt\[1\] = 5 must be a whole number ≥ 0 and ≤ 1; snapshots are taken at steps 0..1/));
+  await assert.rejects(invert({ ...o, loss: 'mse' as 'ce' }), range(/loss = "mse"/));
+  await assert.rejects(invert({ ...o, x0: flat }), (e: Error) => e instanceof ShapeError && /x0 \(start images\) has shape \[2,28,28\] but \[n,28,28,1\]/.test(e.message));
+  await assert.rejects(invert({ ...o, x0: empty, targets: new Int32Array(0) }), (e: Error) => e instanceof ShapeError && /holds no images/.test(e.message));
+  assert.equal(tf.memory().numTensors, before, 'no tensors leak on the error path');
+  // Boundaries: 0 steps (the start images back), a snapshot at the last step, weight-0 priors.
+  const r = await invert({ ...o, steps: 0, snapshotAt: [0], priors: [meanPrior(tf.keep(tf.zeros([1, 28, 28, 1])) as tf.Tensor4D, 0)] });
+  assert.deepEqual([r.losses.length, r.snapshots.length], [1, 1]);
+  r.images.dispose();
+  tf.dispose([x0, flat, empty, soft]);
   net.dispose();
 });
+
+/** A CNN-like net that hides a NaN pixel from its logits on wasm (clipByValue there maps NaN to a bound), with a NaN-producing gradient after `afterStep` calls. */
+function nanGradientNet(afterStep: number): Net {
+  const w = tf.variable(tf.randomNormal([784, 10], 0, 0.05, 'float32', 1));
+  let calls = 0;
+  const poison = tf.customGrad(((x: tf.Tensor, save: tf.GradSaveFunc) => {
+    save([x]);
+    calls++;
+    const bad = calls > afterStep;
+    return { value: x.clone(), gradFunc: (dy: tf.Tensor) => (bad ? tf.mul(dy, NaN) : dy) };
+  }) as Parameters<typeof tf.customGrad>[0]);
+  return {
+    name: 'nan-gradient',
+    apply: (x) => tf.tidy(() => (poison(tf.clipByValue(x, -10, 10)) as tf.Tensor).reshape([-1, 784]).matMul(w)),
+    trainableVars: () => [w],
+    getWeights: () => [w],
+    setWeights: () => undefined,
+    dispose: () => w.dispose(),
+  };
+}
+
+for (const backend of ['cpu', 'wasm']) {
+  test(`[${backend}] NaN start images fail up front, naming the start images; a NaN that arises mid-run is caught at its step`, async () => {
+    await tf.setBackend(backend);
+    if (backend === 'wasm') registerWasmTrainingKernels();
+    const net = linearNet();
+    const px = new Float32Array(2 * 784);
+    px[784 + 5] = NaN;
+    const x0 = tf.tensor4d(px, [2, 28, 28, 1]);
+    const before = tf.memory().numTensors;
+    await assert.rejects(invert({ net, x0, targets: new Int32Array([1, 2]), steps: 3, optimizer: { name: 'sgd', lr: 0.1 } }),
+      (e: Error) => e instanceof ValueRangeError && /^x0 \(start images\) holds NaN at flat index 789; .*Pass finite start images/.test(e.message) && !/step size/.test(e.message));
+    assert.equal(tf.memory().numTensors, before, 'no tensors leak on the error path');
+    // Mid-run: the gradient of step 2 is NaN, so the images are NaN after it while the clip keeps J finite on wasm.
+    const hidden = nanGradientNet(1);
+    const zeros = tf.zeros([2, 28, 28, 1]) as tf.Tensor4D;
+    const mid = tf.memory().numTensors;
+    await assert.rejects(invert({ net: hidden, x0: zeros, targets: new Int32Array([1, 2]), steps: 5, optimizer: { name: 'sgd', lr: 0.1 }, project: [0, 1] }),
+      (e: Error) => e instanceof ValueRangeError && /at step 2 \(the start images were finite\); lower the step size \(optimizer.lr = 0.1\)/.test(e.message));
+    assert.equal(tf.memory().numTensors, mid, 'no tensors leak when the run stops mid-way');
+    tf.dispose([x0, zeros]);
+    hidden.dispose();
+    net.dispose();
+    await tf.setBackend('cpu');
+  });
+}

@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { before, test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
+import { ValueRangeError } from '../../lib/tensor/guards';
 import { interpolationTargets, logitInterpolationLoss } from '../../lib/inverters/interpolation';
 
 before(() => tf.setBackend('cpu'));
@@ -26,7 +27,18 @@ test('the logit loss is −Σ t·z averaged over the batch', () => {
   tf.dispose([z, t, l]);
 });
 
-test('bad digits and ratios are rejected by value', () => {
-  assert.throws(() => interpolationTargets(0, [11], [0.5]), /digit 11/);
-  assert.throws(() => interpolationTargets(0, [1], [1.5]), /ratio 1.5/);
+test('bad digits and ratios are rejected by value, empty lists by name', () => {
+  const before = tf.memory().numTensors;
+  const is = (re: RegExp) => (e: Error) => e instanceof ValueRangeError && re.test(e.message);
+  assert.throws(() => interpolationTargets(0, [11], [0.5]), is(/interpolation digits\[0\] = 11 must be a whole number ≥ 0 and ≤ 9/));
+  assert.throws(() => interpolationTargets(0, [1], [1.5]), is(/interpolation ratios\[0\] = 1.5 must be a finite number ≥ 0 and ≤ 1; give ratios like/));
+  assert.throws(() => interpolationTargets(0, [1], [NaN]), is(/ratios\[0\] = NaN/));
+  assert.throws(() => interpolationTargets(2.5, [1], [0]), is(/interpolation from = 2.5/));
+  assert.throws(() => interpolationTargets(0, [], [0]), is(/must both be non-empty/));
+  assert.throws(() => interpolationTargets(0, [1], []), is(/must both be non-empty/));
+  assert.equal(tf.memory().numTensors, before);
+  // The boundaries: digits 0 and 9, ratios 0 and 1.
+  const t = interpolationTargets(9, [0, 9], [0, 1]);
+  assert.deepEqual(t.targets.shape, [4, 10]);
+  t.targets.dispose();
 });

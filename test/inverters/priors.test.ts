@@ -55,7 +55,12 @@ test('bad weights, norms and μ shapes fail with a message naming the value', ()
   assert.throws(() => meanPrior(mu, 1, 'l3' as 'l1'), /l3/);
   const bad = tf.zeros([28, 28, 1]) as unknown as tf.Tensor4D;
   assert.throws(() => meanPrior(bad, 1, 'l2'), /\[28,28,1\]/);
-  tf.dispose([mu, bad]);
+  assert.throws(() => l2Prior(NaN), (e: Error) => e instanceof ValueRangeError && /l2Prior weight = NaN must be a finite number ≥ 0; pass e.g. l2Prior\(0.01\)/.test(e.message));
+  assert.throws(() => l1Prior(Infinity), /l1Prior weight = Infinity/);
+  const nanMu = tf.fill([1, 28, 28, 1], NaN) as tf.Tensor4D;
+  assert.throws(() => meanPrior(nanMu, 1), (e: Error) => e instanceof ValueRangeError && /meanPrior μ holds NaN at flat index 0; .*meanImage/.test(e.message));
+  assert.equal(tvPrior(0).weight, 0, 'weight 0 is allowed (the prior switched off)');
+  tf.dispose([mu, bad, nanMu]);
 });
 
 test('tvPrior gradient (Laplacian of the edge-replicated image) equals autodiff of eq. 2.5, any shape', () => {
