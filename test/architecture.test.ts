@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -26,8 +27,16 @@ test('every repo path ARCHITECTURE.md names in backticks exists', () => {
   const paths = docPaths(doc);
   assert.ok(paths.length >= 40, `expected the map to name many paths, found ${paths.length}`);
   // A pattern (`lib/models/*.ts`, `figures/<name>.png`) must at least have its folder.
-  const missing = paths.filter((p) => !fs.existsSync(path.join(ROOT, p.replace(/[*<].*$/, ''))));
+  const concrete = paths.map((p) => p.replace(/[*<].*$/, ''));
+  const missing = concrete.filter((p) => !fs.existsSync(path.join(ROOT, p)));
   assert.deepEqual(missing, [], `ARCHITECTURE.md names paths that do not exist: fix the doc or the path`);
+  // In a checkout, each must be tracked too: an ignored (.executed/) or uncommitted path is missing from a clone.
+  const git = spawnSync('git', ['ls-files', '--', ...concrete], { cwd: ROOT, encoding: 'utf8' });
+  if (git.status === 0) {
+    const tracked = git.stdout.split('\n').filter(Boolean);
+    const untracked = concrete.filter((p) => !tracked.some((f) => f === p || f.startsWith(p.endsWith('/') ? p : `${p}/`)));
+    assert.deepEqual(untracked, [], 'ARCHITECTURE.md names paths git does not track: a clone lacks them');
+  }
 });
 
 test('the path check reads spans, braces and patterns', () => {
