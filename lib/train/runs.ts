@@ -3,9 +3,9 @@ import { initBackend } from '../backend/select';
 import { Dataset, loadMnist } from '../data/mnist';
 import { CnnOptions, createCnn } from '../models/cnn';
 import { createVae, VaeOptions } from '../models/generative/vae';
-import { trainVae } from '../models/generative/vae-mixtures';
 import { ClassifierTraining } from './classifier';
 import { FgsmOptions, trainFgsmClassifier } from './fgsm';
+import { trainVae } from './vae';
 
 /**
  * Trainings as plain data, for background jobs (lib/train/background.ts): the job trains into the

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { Vae, vaeLoss } from '../models/generative/vae';
+import { cachedWeights } from './cache';
 import { trainLoop, TrainResult } from './loop';
 import { makeOptimizer } from './optimizers';
 
@@ -21,4 +22,13 @@ export async function fitVae(vae: Vae, images: tf.Tensor, o: VaeTrainOptions): P
   } finally {
     optimizer.dispose();
   }
+}
+
+/** fitVae cached under `key` (lib/train/cache.ts): what notebook 03 and its background job call. */
+export async function trainVae(vae: Vae, key: unknown, images: tf.Tensor, o: VaeTrainOptions): Promise<{ finalLoss: number }> {
+  const { meta } = await cachedWeights(key, vae, async () => {
+    const r = await fitVae(vae, images, o);
+    return { finalLoss: r.epochLosses[r.epochLosses.length - 1] };
+  });
+  return meta;
 }
