@@ -32,7 +32,7 @@ export function csvTable(file: string, columns?: string[]): string | null {
   const keep = columns ? columns.map((c) => header.indexOf(c)).filter((i) => i >= 0) : header.map((_, i) => i);
   const th = keep.map((i) => `<th>${escapeHtml(header[i])}</th>`).join('');
   const tr = rows.map((r) => `<tr>${keep.map((i) => `<td>${escapeHtml(r[i] ?? '')}</td>`).join('')}</tr>`).join('\n');
-  return `<table><thead><tr>${th}</tr></thead><tbody>\n${tr}\n</tbody></table>`;
+  return `<div class="wide"><table><thead><tr>${th}</tr></thead><tbody>\n${tr}\n</tbody></table></div>`;
 }
 
 // The leaderboard's columns a reader compares; the rest (judge hash, dates, sample paths) stays in the CSV.
