@@ -31,9 +31,14 @@ export function batchNorm(h: tf.Tensor, bn: BatchNorm, axes: number[], training:
   return tf.add(tf.mul(tf.div(tf.sub(h, m.mean), tf.sqrt(tf.add(m.variance, EPS))), bn.gamma), bn.beta);
 }
 
-/** Move each layer's running averages toward its batch moments (momentum 0.9). */
-export function updateRunningStats(stats: BatchStats[]): void {
+/**
+ * Move each layer's running averages toward its batch moments (momentum 0.9): `forward` runs the
+ * generator in training mode, pushing every normalised layer's moments to the list it is given.
+ */
+export function updateRunningStats(forward: (stats: BatchStats[]) => unknown): void {
   tf.tidy(() => {
+    const stats: BatchStats[] = [];
+    forward(stats);
     for (const s of stats) {
       s.bn.mean.assign(tf.add(tf.mul(s.bn.mean, MOMENTUM), tf.mul(tf.reshape(s.mean, s.bn.mean.shape), 1 - MOMENTUM)));
       s.bn.variance.assign(tf.add(tf.mul(s.bn.variance, MOMENTUM), tf.mul(tf.reshape(s.variance, s.bn.variance.shape), 1 - MOMENTUM)));

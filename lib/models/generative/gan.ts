@@ -58,11 +58,7 @@ export function createGan(o: GanOptions): Gan {
     updateNormStats(z) {
       if (norms.length === 0) return;
       assertShape(z, [null, latent], 'GAN latent code');
-      tf.tidy(() => {
-        const stats: BatchStats[] = [];
-        forward(z, true, stats);
-        updateRunningStats(stats);
-      });
+      updateRunningStats((stats) => forward(z, true, stats));
     },
     discriminate(x) {
       assertShape(x, [null, 28, 28, 1], 'GAN discriminator input');
