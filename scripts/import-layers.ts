@@ -87,6 +87,25 @@ export function libImports(root = ROOT): { files: string[]; imports: Import[] } 
   return { files: files.map((f) => rel(f, root)), imports };
 }
 
+/**
+ * What each notebook's code cells import from lib: tslab compiles notebooks/lib (the symlink) file by
+ * file and does not resolve a folder to its index.ts, so every specifier must name a .ts file.
+ */
+export function notebookImports(root = ROOT): { notebook: string; spec: string; file: string | null }[] {
+  const dir = path.join(root, 'notebooks');
+  const out: { notebook: string; spec: string; file: string | null }[] = [];
+  for (const nb of fs.readdirSync(dir).filter((f) => /^\d\d-.*\.ipynb$/.test(f)).sort()) {
+    const cells = (JSON.parse(fs.readFileSync(path.join(dir, nb), 'utf8')) as { cells: { cell_type: string; source: string | string[] }[] }).cells;
+    const code = cells.filter((c) => c.cell_type === 'code').map((c) => (Array.isArray(c.source) ? c.source.join('') : c.source)).join('\n');
+    for (const i of ts.preProcessFile(code, true, true).importedFiles) {
+      if (!i.fileName.startsWith('./lib/')) continue;
+      const f = path.join(dir, `${i.fileName}.ts`);
+      out.push({ notebook: `notebooks/${nb}`, spec: i.fileName, file: fs.existsSync(f) && fs.statSync(f).isFile() ? rel(path.join(root, 'lib', `${i.fileName.slice(6)}.ts`), root) : null });
+    }
+  }
+  return out;
+}
+
 /** The layer index (0 = top) of a lib file, or -1 when no member matches. */
 export function layerOf(file: string): number {
   let best = -1;

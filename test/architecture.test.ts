@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { BEGIN, cycles, DOC, docBlock, END, Import, isKnownCycle, layerOf, LAYERS, libImports, ROOT, violations } from '../scripts/import-layers';
+import { BEGIN, cycles, DOC, docBlock, END, Import, isKnownCycle, layerOf, LAYERS, libImports, notebookImports, ROOT, violations } from '../scripts/import-layers';
 
 const doc = fs.readFileSync(DOC, 'utf8');
 const graph = libImports();
@@ -59,6 +59,22 @@ test('lib imports only downwards, follows the folder rules, and never imports no
   assert.ok(has('lib/backend/wasm/index.ts', 'lib/backend/wasm/batch-matmul.ts'));
   assert.ok(has('lib/ct/index.ts', 'lib/ct/sirt.ts'), 'export … from');
   assert.deepEqual(violations(graph), []);
+});
+
+test('notebooks import lib file by file through notebooks/lib (tslab resolves no folder index)', () => {
+  const imports = notebookImports();
+  assert.ok(imports.length >= 50, `expected the notebooks to import lib, found ${imports.length} imports`);
+  assert.ok(imports.some((i) => i.file === 'lib/notebook.ts'), 'every notebook starts with lib/notebook.ts');
+  const bad = imports.filter((i) => i.file === null).map((i) => `${i.notebook}: '${i.spec}' is not a file under notebooks/lib; import the .ts file itself (e.g. './lib/ct/index', not './lib/ct')`);
+  assert.deepEqual(bad, []);
+  // And the check sees a folder import.
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'layers-nb-'));
+  fs.mkdirSync(path.join(root, 'notebooks', 'lib', 'ct'), { recursive: true });
+  fs.writeFileSync(path.join(root, 'notebooks', 'lib', 'ct', 'index.ts'), '');
+  const cell = (src: string) => ({ cell_type: 'code', source: [src] });
+  fs.writeFileSync(path.join(root, 'notebooks', '99-x.ipynb'), JSON.stringify({ cells: [cell("import { sirt } from './lib/ct';"), cell("import { a } from './lib/ct/index';")] }));
+  assert.deepEqual(notebookImports(root).map((i) => i.file), [null, 'lib/ct/index.ts']);
+  fs.rmSync(root, { recursive: true });
 });
 
 test('the parser reads every import form: multi-line, type-only, export-from, require, import(), folder index', () => {
