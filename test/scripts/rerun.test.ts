@@ -8,9 +8,9 @@ import { test } from 'node:test';
 test('notebook 00 run twice over in one live kernel: no errors, and the tensor count stays the same', () => {
   const figs = fs.mkdtempSync(path.join(os.tmpdir(), 'figs-'));
   try {
-    const r = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/run-notebooks.ts', '00', '--twice', '--figures', figs], { encoding: 'utf8' });
+    const r = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/run-notebooks.ts', '00', '--twice', '--profile', 'quick', '--figures', figs], { encoding: 'utf8' });
     assert.equal(r.status, 0, r.stdout + r.stderr);
-    const nb = JSON.parse(fs.readFileSync(path.join('notebooks', '.executed', '00-environment.ipynb'), 'utf8'));
+    const nb = JSON.parse(fs.readFileSync(path.join('notebooks', '.executed', 'quick-twice', '00-environment.ipynb'), 'utf8'));
     const counts = nb.cells
       .flatMap((c: { outputs?: { text?: string[] | string }[] }) => c.outputs ?? [])
       .map((o: { text?: string[] | string }) => [o.text ?? ''].flat().join(''))
