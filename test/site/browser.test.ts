@@ -86,7 +86,7 @@ async function visit(name: string, via: 'http' | 'file', t: { diagnostic: (s: st
     results.push({ ...c, via });
     t.diagnostic(
       `${via} ${name}: images ${c.imagesDecoded}/${c.images}, formulas ${c.formulas} (errors ${c.formulaErrors}, raw $ ${c.rawDelimiters}, font ${c.katexFont ?? '-'}), ` +
-        `plotly ${c.plotlyCharts} (hover ${c.plotlyHover ?? '-'}), deck ${c.deckAdvance ? `${c.slides} slides, → ${c.deckAdvance.join('→')}` : '-'}, ` +
+        `plotly ${c.plotlyCharts} (hover ${c.plotlyHover ?? '-'}), code toggle ${c.codeToggle ?? '-'}, deck ${c.deckAdvance ? `${c.slides} slides, → ${c.deckAdvance.join('→')}` : '-'}, ` +
         `console errors ${c.consoleErrors.length}, failed ${c.failedRequests.length}, outside ${c.outsideRequests.length}`,
     );
     return c;

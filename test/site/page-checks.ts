@@ -19,6 +19,8 @@ export interface PageChecks {
   katexFont: boolean | null;
   plotlyCharts: number;
   plotlyHover: boolean | null;
+  /** Page only: the code button closes every code cell and opens them again. */
+  codeToggle: boolean | null;
   /** Deck only: horizontal slide index before and after ArrowRight. */
   deckAdvance: [number, number] | null;
   slides: number | null;
@@ -99,10 +101,19 @@ export async function checkPage(page: Page, url: string, name: string, inside: (
     await page.waitForTimeout(100);
     deckAdvance = [before, await page.evaluate(() => (window as any).Reveal.getIndices().h as number)];
   }
+  let codeToggle: boolean | null = null;
+  if (!dom.isDeck && (await page.locator('details.code').count()) > 0) {
+    const open = () => page.evaluate(() => Array.from(document.querySelectorAll('details.code')).map((d) => (d as HTMLDetailsElement).open));
+    await page.click('#toggle-code');
+    const closed = await open();
+    await page.click('#toggle-code');
+    const reopened = await open();
+    codeToggle = closed.every((o) => !o) && reopened.every((o) => o);
+  }
   // In a deck the chart may sit on a later slide: hovering is checked on the pages.
   const plotlyHover = dom.plotlyCharts > 0 && !dom.isDeck ? await hoverChart(page) : null;
   const { isDeck: _, ...counts } = dom;
-  return { page: name, ...seen, ...counts, plotlyHover, deckAdvance, slides };
+  return { page: name, ...seen, ...counts, plotlyHover, codeToggle, deckAdvance, slides };
 }
 
 /** The failures among a page's checks, as sentences (empty when it passes). */
@@ -116,6 +127,7 @@ export function failures(c: PageChecks): string[] {
   if (c.rawDelimiters) f.push(`${c.rawDelimiters} untypeset $…$ in prose`);
   if (c.katexFont === false) f.push('KaTeX fonts not loaded');
   if (c.plotlyHover === false) f.push('no Plotly hover answered the mouse');
+  if (c.codeToggle === false) f.push('the code button did not close and reopen every code cell');
   if (c.deckAdvance && c.slides! > 1 && c.deckAdvance[1] !== c.deckAdvance[0] + 1) f.push(`ArrowRight went from slide ${c.deckAdvance[0]} to ${c.deckAdvance[1]}`);
   return f;
 }
