@@ -4,7 +4,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { fitPrototypeRun } from '../../../lib/models/prototypes/fit';
+import { fitPrototypeRun, PrototypeNets } from '../../../lib/models/prototypes/fit';
+import { ValueRangeError } from '../../../lib/tensor/guards';
 import { placeFor, PrototypeRun } from '../../../lib/models/prototypes/runs';
 import { predictPrototype } from '../../../lib/models/prototypes/train';
 import { classificationReport } from '../../../lib/eval/classification';
@@ -31,6 +32,16 @@ test('fitPrototypeRun trains a run on its placed prototypes (cached the second t
   assert.equal(row.manifold, '2D');
   assert.equal(row['F1 %'], +(100 * rep.f1).toFixed(1));
   assert.deepEqual([row['paper precision %'], row['paper recall %'], row['paper F1 %']], [1, 2, 3]);
+  // PrototypeNets: the same run by name, refitting replaces (no leak), unknown names and dimensions fail naming the fix.
+  const nets = new PrototypeNets([placed], data);
+  await nets.fit([r]);
+  assert.deepEqual(Array.from(nets.get('sphere 2D').net.getWeights()[0].dataSync()), Array.from(b.net.getWeights()[0].dataSync()));
+  const live = tf.memory().numTensors;
+  await nets.fit([r]);
+  assert.equal(tf.memory().numTensors, live);
+  assert.throws(() => nets.get('sphere 3D'), (e: Error) => e instanceof ValueRangeError && /have: sphere 2D/.test(e.message));
+  await assert.rejects(nets.fit([{ ...r, dims: 5 }]), (e: Error) => e instanceof ValueRangeError && /placeFor\(5/.test(e.message));
+  nets.dispose();
   [a, b].forEach((m) => m.dispose());
   placed.prototypes.dispose();
   data.images.dispose();
