@@ -4,7 +4,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
-import { loadMnist, meanImage, mnistDir, MnistDataError, perClass } from '../../lib/data/mnist';
+import { createHash } from 'node:crypto';
+import { loadMnist, meanImage, mnistDir, MnistDataError, oneHot, perClass } from '../../lib/data/mnist';
 
 tf.setBackend('cpu');
 const tmpDirs: string[] = [];
@@ -66,7 +67,77 @@ test('a corrupted file gives an error naming the file, the expected checksum and
   assert.notEqual(r.status, 0);
   assert.match(r.stderr, /MnistDataError: MNIST file .*t10k-labels-idx1-ubyte\.gz is corrupt/);
   assert.match(r.stderr, /expected f7ae60f92e00ec6debd23a6088c31dbd2371eca3ffa0defaefb259924204aec6/);
-  assert.match(r.stderr, /git checkout data\/mnist\/t10k-labels-idx1-ubyte\.gz/);
+  // A custom folder: git cannot restore it, so the message names the folder and how to replace the file.
+  assert.match(r.stderr, new RegExp(`MNIST_LAB_DATA points to ${dir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}, which git does not restore: replace t10k-labels-idx1-ubyte\\.gz there`));
+  assert.doesNotMatch(r.stderr, /shared\/data/);
+});
+
+/** Runs f with the environment variables set (undefined: unset), restoring them after. */
+function withEnv<T>(vars: Record<string, string | undefined>, f: () => T): T {
+  const saved = Object.fromEntries(Object.keys(vars).map((k) => [k, process.env[k]]));
+  const set = (v: Record<string, string | undefined>) => Object.entries(v).forEach(([k, x]) => { if (x === undefined) delete process.env[k]; else process.env[k] = x; });
+  set(vars);
+  try {
+    return f();
+  } finally {
+    set(saved);
+  }
+}
+
+test('in the clone\'s own data/mnist, a corrupt file names `git checkout data/mnist/<file>`', () => {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'mnist-root-'));
+  tmpDirs.push(root);
+  const dir = path.join(root, 'data', 'mnist');
+  fs.mkdirSync(dir, { recursive: true });
+  for (const f of fs.readdirSync(mnistDir())) fs.copyFileSync(path.join(mnistDir(), f), path.join(dir, f));
+  const file = path.join(dir, 't10k-labels-idx1-ubyte.gz');
+  fs.chmodSync(file, 0o644);
+  fs.writeFileSync(file, fs.readFileSync(file).subarray(0, 100));
+  withEnv({ MNIST_LAB_ROOT: root, MNIST_LAB_DATA: undefined }, () => {
+    assert.throws(() => loadMnist('test', { limit: 1 }), (e: Error) => e instanceof MnistDataError && /t10k-labels-idx1-ubyte\.gz is corrupt: SHA-256 [0-9a-f]{64}, expected f7ae60f9.*; restore it with `git checkout data\/mnist\/t10k-labels-idx1-ubyte\.gz`\.$/.test(e.message));
+  });
+});
+
+test('a truncated gz in a custom folder (whose own SHA256SUMS matches it) gives the clear error, not zlib text', () => {
+  const dir = copyData();
+  const name = 't10k-labels-idx1-ubyte.gz';
+  const file = path.join(dir, name);
+  fs.chmodSync(file, 0o644);
+  const cut = fs.readFileSync(file).subarray(0, 2000);
+  fs.writeFileSync(file, cut);
+  // As a user might have made the sums of an interrupted download.
+  const sums = path.join(dir, 'SHA256SUMS');
+  fs.chmodSync(sums, 0o644);
+  const sum = createHash('sha256').update(cut).digest('hex');
+  fs.writeFileSync(sums, fs.readFileSync(sums, 'utf8').split('\n').map((l) => (l.endsWith(name) ? `${sum}  ${name}` : l)).join('\n'));
+  withEnv({ MNIST_LAB_DATA: dir }, () => {
+    assert.throws(() => loadMnist('test', { limit: 1 }), (e: Error) => e instanceof MnistDataError
+      && e.message.startsWith(`${file} is not a complete gzip file (`) && /: it is truncated or damaged; MNIST_LAB_DATA points to .*: replace t10k-labels-idx1-ubyte\.gz there with a good copy .*sha256sum -c SHA256SUMS.*or unset MNIST_LAB_DATA/.test(e.message));
+  });
+  const bare = copyData(); // a fresh folder: this process has already verified the first one's files
+  fs.rmSync(path.join(bare, 'SHA256SUMS'), { force: true });
+  withEnv({ MNIST_LAB_DATA: bare }, () => {
+    assert.throws(() => loadMnist('test', { limit: 1 }), (e: Error) => e instanceof MnistDataError && /SHA256SUMS is missing; MNIST_LAB_DATA points to .*replace SHA256SUMS there/.test(e.message));
+  });
+});
+
+test('bad options name the value and the fix; the boundaries are accepted', () => {
+  const is = (re: RegExp) => (e: Error) => e instanceof MnistDataError && re.test(e.message);
+  assert.throws(() => loadMnist('test', { limit: 0 }), is(/loadMnist limit = 0 must be a whole number ≥ 1/));
+  assert.throws(() => loadMnist('test', { limit: 2.5 }), is(/limit = 2.5/));
+  assert.throws(() => loadMnist('test', { limit: 5, seed: NaN }), is(/loadMnist seed = NaN/));
+  assert.throws(() => loadMnist('valid' as 'test'), is(/split 'valid' is not 'train' or 'test'/));
+  assert.throws(() => perClass('test', 0, 1), is(/perClass k = 0/));
+  assert.throws(() => oneHot(Int32Array.from([1, 10])), is(/oneHot: label 10 at index 1 is not a class 0..9/));
+  const before = tf.memory().numTensors;
+  assert.throws(() => meanImage({ images: tf.zeros([0, 28, 28, 1]) as tf.Tensor4D, labels: new Int32Array(0), n: 0 }), is(/holds no images/));
+  assert.equal(tf.memory().numTensors, before + 1, 'only the caller\'s empty tensor');
+  tf.disposeVariables();
+  const one = loadMnist('test', { limit: 1, seed: 0 });
+  assert.equal(one.n, 1);
+  const big = loadMnist('test', { limit: 10 ** 9 });
+  assert.equal(big.n, 10000, 'a limit above the split size takes the whole split');
+  tf.dispose([one.images, big.images]);
 });
 
 test('a missing file gives an error naming it and how to restore it', () => {
@@ -74,7 +145,7 @@ test('a missing file gives an error naming it and how to restore it', () => {
   fs.rmSync(path.join(dir, 't10k-images-idx3-ubyte.gz'));
   process.env.MNIST_LAB_DATA = dir;
   try {
-    assert.throws(() => loadMnist('test', { limit: 1 }), (e: Error) => e instanceof MnistDataError && /t10k-images-idx3-ubyte\.gz is missing; restore it/.test(e.message));
+    assert.throws(() => loadMnist('test', { limit: 1 }), (e: Error) => e instanceof MnistDataError && /t10k-images-idx3-ubyte\.gz is missing; MNIST_LAB_DATA points to .*: replace t10k-images-idx3-ubyte\.gz there/.test(e.message));
   } finally {
     delete process.env.MNIST_LAB_DATA;
   }
