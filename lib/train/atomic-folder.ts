@@ -76,7 +76,7 @@ export function removeStaleTemps(parent: string, owner: (name: string) => boolea
   try {
     names = fs.readdirSync(parent);
   } catch (e) {
-    if (codeOf(e) === 'ENOENT') return [];
+    if (codeOf(e) === 'ENOENT' || codeOf(e) === 'ENOTDIR') return []; // no folder, nothing left over
     throw e;
   }
   const removed: string[] = [];
@@ -95,8 +95,13 @@ export function removeStaleTemps(parent: string, owner: (name: string) => boolea
 
 /** Which folder is at `dir` right now (null: none); it changes when the folder is replaced. */
 function identity(dir: string): string | null {
-  const st = fs.statSync(dir, { bigint: true, throwIfNoEntry: false });
-  return st ? `${st.dev}:${st.ino}:${st.ctimeNs}` : null;
+  try {
+    const st = fs.statSync(dir, { bigint: true });
+    return `${st.dev}:${st.ino}:${st.ctimeNs}`;
+  } catch (e) {
+    if (codeOf(e) === 'ENOENT' || codeOf(e) === 'ENOTDIR') return null;
+    throw e;
+  }
 }
 
 /**

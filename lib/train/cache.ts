@@ -127,7 +127,8 @@ function sweepCache(root: string): void {
  * Train once, then reuse: the weights (and what training reported, e.g. its loss curve) are kept
  * under .cache/models/<hash of key>, so re-running a notebook or a seminar skips training.
  * An entry that is corrupt, stale (other training code) or does not fit is retrained, saying so on
- * stderr. MNIST_LAB_NO_CACHE=1 always trains (and still writes the checkpoint).
+ * stderr; so is a save that fails (the trained model is still returned). MNIST_LAB_NO_CACHE=1
+ * always trains (and still writes the checkpoint).
  */
 export async function cachedWeights<M>(key: unknown, model: HasWeights, train: () => Promise<M>): Promise<{ meta: M; cached: boolean; dir: string }> {
   sweepCache(cacheDir());
@@ -138,6 +139,12 @@ export async function cachedWeights<M>(key: unknown, model: HasWeights, train: (
     if (r.status === 'bad') console.warn(`cache entry ${dir} ${r.why}; retraining`);
   }
   const meta = await train();
-  saveCheckpoint(dir, key, model, meta);
+  try {
+    saveCheckpoint(dir, key, model, meta);
+  } catch (e) {
+    // A cache that cannot be written (disk full, read-only) must not throw the training away.
+    if (typeof (e as NodeJS.ErrnoException).code !== 'string') throw e;
+    console.warn(`cache entry ${dir} could not be written (${(e as Error).message}); the model is trained but will be trained again next time: free space or point MNIST_LAB_CACHE at a writable folder`);
+  }
   return { meta, cached: false, dir };
 }

@@ -262,3 +262,19 @@ test('stale temp and trash folders are removed on the next use of the cache; liv
   assert.deepEqual(fs.readdirSync(path.dirname(dir)), []);
   process.env.MNIST_LAB_CACHE = path.join(root, 'models');
 });
+
+test('a cache folder that cannot be written keeps the trained model and says why and what to change', async () => {
+  const blocker = path.join(root, 'not-a-folder');
+  fs.writeFileSync(blocker, 'a file where the cache folder should be');
+  process.env.MNIST_LAB_CACHE = path.join(blocker, 'models');
+  const m = tinyModel(1);
+  let r: { cached: boolean; meta: { losses: number[] } } | undefined;
+  const said = await warnings(async () => (r = await cachedWeights({ arch: 'tiny', fault: 'unwritable' }, m, () => tinyTrain(m))));
+  process.env.MNIST_LAB_CACHE = path.join(root, 'models');
+  assert.equal(r?.cached, false);
+  assert.equal(r?.meta.losses.length, 20);
+  assert.deepEqual(flatWeights(m), expected);
+  assert.equal(said.length, 1);
+  assert.match(said[0], /^cache entry .*not-a-folder\/models\/[0-9a-f]{16} could not be written \(ENOTDIR: .*\); .*MNIST_LAB_CACHE/);
+  m.dispose();
+});
