@@ -126,11 +126,13 @@ test('screenshots of a notebook page and of a slide, for a person to look at', a
   await context.route('**/*', (route) => (route.request().url().startsWith(server.url) ? route.continue() : route.abort('blockedbyclient')));
   const page = await context.newPage();
   try {
-    // A page with an inline chart and digit grids; scrolled to its first figure.
+    // A page with formulas, charts and digit grids if there is one; scrolled to its first formula or figure.
     const pages = sitePages().filter((p) => /^\d\d-/.test(p));
-    const withChart = pages.find((p) => fs.readFileSync(path.join(site.dir, p), 'utf8').includes('Plotly.newPlot')) ?? pages[0];
+    const text = (p: string): string => fs.readFileSync(path.join(site.dir, p), 'utf8');
+    const withChart =
+      pages.find((p) => text(p).includes('Plotly.newPlot') && text(p).includes('class="katex"')) ?? pages.find((p) => text(p).includes('Plotly.newPlot')) ?? pages[0];
     await page.goto(server.url + withChart, { waitUntil: 'load' });
-    await page.locator('.out.image img, .js-plotly-plot').first().scrollIntoViewIfNeeded();
+    await page.locator('.katex-display, .out.image img, .js-plotly-plot').first().scrollIntoViewIfNeeded();
     await page.evaluate(() => window.scrollBy(0, -200));
     const pageShot = path.join(shots, 'page.png');
     await page.screenshot({ path: pageShot });
