@@ -78,6 +78,7 @@ export interface ForwardpassResult {
 /** Solve (A + μI) w = r for a symmetric positive semi-definite k×k A (row-major) by Cholesky, in float64. */
 export function solveDamped(a: ArrayLike<number>, k: number, mu: number, r: ArrayLike<number>): Float64Array {
   if (!(mu > 0)) throw new ForwardpassError(`solveDamped: μ=${mu} must be > 0 (it makes JJᵀ + μI positive definite).`);
+  if (!(Number.isInteger(k) && k >= 1 && a.length === k * k && r.length === k)) throw new ForwardpassError(`solveDamped: a has ${a.length} values and r ${r.length} for k = ${k}; pass a k×k matrix (row-major) and k right-hand values.`);
   const l = new Float64Array(k * k);
   for (let i = 0; i < k; i++) {
     for (let j = 0; j <= i; j++) {
@@ -111,6 +112,8 @@ export function solveDamped(a: ArrayLike<number>, k: number, mu: number, r: Arra
  * (true of every net here at inference: no batch norm in training mode).
  */
 export function jacobian(net: Net, x: tf.Tensor4D, classes = 10, output: (logits: tf.Tensor) => tf.Tensor = tf.softmax): tf.Tensor3D {
+  assertShape(x, [null, 28, 28, 1], 'jacobian x');
+  assertNumber(classes, 'jacobian: classes', { integer: true, min: 1 }, 'the number of outputs per image, 10 for MNIST.', ForwardpassError);
   return tf.tidy(() => {
     const b = x.shape[0];
     const rep = tf.reshape(tf.tile(tf.expandDims(x, 1), [1, classes, 1, 1, 1]), [b * classes, 28, 28, 1]);

@@ -59,7 +59,10 @@ export interface StepInput {
  * invert() and by the CT mixed scheme (which owns its variable and optimiser).
  */
 export function inversionStep(s: StepInput): { loss: number; targetProb: number; imagesFinite: boolean } {
+  // Shapes only (no data read): this runs once a step.
+  assertShape(s.x, [null, null, null, null], 'inversionStep x (images [n,H,W,C])');
   const n = s.x.shape[0];
+  assertShape(s.targets, [n, null], 'inversionStep targets (one row per image)');
   const lossFn = s.loss ?? crossEntropyLoss;
   const priors = s.priors ?? [];
   let prob: tf.Scalar | undefined;
