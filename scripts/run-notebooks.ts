@@ -15,8 +15,8 @@
  *   notebooks/.executed/<profile>/failed/<file>   its last failed run, until it passes again
  * Each runner executes into a private folder and publishes by one rename, so runners at once never
  * read each other's half-written files. SIGINT, SIGTERM and SIGHUP end the running nbconvert, its
- * kernel and the kernel's children, and remove the runner's temp files; temp files of killed runners
- * are removed at the next start. A bad setting or flag exits 2 with a message naming it and the fix.
+ * kernel and the kernel's children, and remove the runner's temp files. A SIGKILLed runner cannot
+ * do that: the next start ends the runs it left and removes its temp files. A bad setting or flag exits 2 with a message naming it and the fix.
  */
 import * as os from 'os';
 import * as fs from 'fs';
@@ -125,8 +125,9 @@ async function main() {
   if (o.profileNote) console.log(o.profileNote);
   const out = new RunFiles(o.notebooks, o.twice ? `${o.profile}-twice` : o.profile);
   endOnSignals(out);
-  const stale = out.removeStale();
-  if (stale.length) console.log(`removed ${stale.length} temp file(s) of killed runs: ${stale.map((p) => path.basename(p)).join(', ')}`);
+  const stale = await out.removeStale();
+  if (stale.orphans) console.log(`ended ${stale.orphans} notebook run(s) left running by a killed runner`);
+  if (stale.files.length) console.log(`removed ${stale.files.length} temp file(s) of killed runs: ${stale.files.map((p) => path.basename(p)).join(', ')}`);
   let passed = 0;
   let failed = 0;
   const run = async (file: string): Promise<void> => {

@@ -10,7 +10,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { isAlive } from './processes';
+import { endTree, isAlive, processesMentioning } from './processes';
 
 const TEMP_COPY = /^\.run-(\d+)-/;
 const RUN_DIR = /^[a-z-]+-(\d+)-[0-9a-z]+$/;
@@ -64,15 +64,21 @@ export class RunFiles {
     fs.rmSync(this.runDir, { recursive: true, force: true });
   }
 
-  /** Temp copies and private folders of runners that were killed (their pid is gone). Returns what it removed. */
-  removeStale(): string[] {
+  /**
+   * Temp copies and private folders of runners that were killed (their pid is gone), and the nbconvert
+   * runs a SIGKILLed runner could not end (still executing its copy, for nobody). Returns what it removed.
+   */
+  async removeStale(): Promise<{ files: string[]; orphans: number }> {
     const stale = (dir: string, re: RegExp) =>
       (fs.existsSync(dir) ? fs.readdirSync(dir) : []).filter((f) => {
         const m = re.exec(f);
         return m !== null && Number(m[1]) !== process.pid && !isAlive(Number(m[1]));
       }).map((f) => path.join(dir, f));
-    const gone = [...stale(this.notebooks, TEMP_COPY), ...stale(path.join(this.executed, '.tmp'), RUN_DIR)];
-    for (const p of gone) fs.rmSync(p, { recursive: true, force: true });
-    return gone;
+    const copies = stale(this.notebooks, TEMP_COPY);
+    const orphans = copies.flatMap((c) => processesMentioning(c));
+    await Promise.all(orphans.map((pid) => endTree(pid)));
+    const files = [...copies, ...stale(path.join(this.executed, '.tmp'), RUN_DIR)];
+    for (const p of files) fs.rmSync(p, { recursive: true, force: true });
+    return { files, orphans: orphans.length };
   }
 }

@@ -40,6 +40,19 @@ export function processTree(pid: number): Proc[] {
   return tree;
 }
 
+/** Processes whose command line contains `text` (e.g. the temp copy an nbconvert executes). */
+export function processesMentioning(text: string): number[] {
+  return processTable()
+    .filter((p) => {
+      try {
+        return fs.readFileSync(`/proc/${p.pid}/cmdline`, 'utf8').includes(text);
+      } catch {
+        return false;
+      }
+    })
+    .map((p) => p.pid);
+}
+
 export const isAlive = (pid: number): boolean => {
   try {
     process.kill(pid, 0);

@@ -33,7 +33,8 @@ for (const sig of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) {
     }
     assert.ok(kernel, 'the kernel started');
     await sleep(1500); // the cell is running
-    const before = tree(runner.pid!).filter((p) => p.pid !== runner.pid);
+    // The run's processes: nbconvert, the kernel and theirs (not tsx's esbuild, which ends with the runner's pipe).
+    const before = tree(runner.pid!).filter((p) => p.pid !== runner.pid && !p.args.includes('esbuild'));
     assert.ok(before.some((p) => p.args.includes('nbconvert')));
     assert.equal(nbs.leftovers().filter((f) => f.startsWith('.run-')).length, 1);
 
@@ -48,3 +49,27 @@ for (const sig of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) {
     assert.deepEqual(nbs.leftovers(), []);
   });
 }
+
+test('SIGKILL cannot be handled: the next runner ends the run it left behind and removes its files', async () => {
+  nbs.write('91-sleep.ipynb', ['await new Promise((r) => setTimeout(r, 60000));\nconsole.log("slept");']);
+  const runner = nbs.start(['91']);
+  let orphans: Ps[] = [];
+  for (let t = 0; t < 120 && !orphans.some((p) => p.args.includes('tslab kernel')); t++) {
+    await sleep(500);
+    orphans = tree(runner.pid!).filter((p) => p.pid !== runner.pid && !p.args.includes('esbuild'));
+  }
+  runner.kill('SIGKILL');
+  await new Promise((r) => runner.on('exit', r));
+  await sleep(1000);
+  const alive = () => new Set(ps().map((p) => p.pid));
+  assert.ok(orphans.every((p) => alive().has(p.pid)), 'nbconvert and the kernel run on without their runner');
+  assert.equal(nbs.leftovers().filter((f) => f.startsWith('.run-')).length, 1);
+
+  nbs.write('90-tiny.ipynb', ['console.log(1)']);
+  const r = nbs.run(['90']);
+  assert.equal(r.status, 0, r.stdout + r.stderr);
+  assert.match(r.stdout, /ended 1 notebook run\(s\) left running by a killed runner/);
+  const now = alive();
+  assert.deepEqual(orphans.filter((p) => now.has(p.pid)).map((p) => p.args.slice(0, 80)), []);
+  assert.deepEqual(nbs.leftovers(), []);
+});
