@@ -36,9 +36,10 @@ export interface Bounds {
 
 /** "a finite number ≥ 0 and < 1", for messages. */
 function describe(b: Bounds, integer: boolean): string {
+  const f = (x: number) => String(+x.toPrecision(6)); // −1.7570993408473767 → −1.7571
   const parts = [
-    b.min !== undefined ? `≥ ${b.min}` : '', b.above !== undefined ? `> ${b.above}` : '',
-    b.max !== undefined && b.max !== Infinity ? `≤ ${b.max}` : '', b.below !== undefined ? `< ${b.below}` : '',
+    b.min !== undefined ? `≥ ${f(b.min)}` : '', b.above !== undefined ? `> ${f(b.above)}` : '',
+    b.max !== undefined && b.max !== Infinity ? `≤ ${f(b.max)}` : '', b.below !== undefined ? `< ${f(b.below)}` : '',
   ].filter(Boolean);
   const kind = integer ? 'a whole number' : b.max === Infinity ? 'a number (Infinity allowed)' : 'a finite number';
   return `${kind}${parts.length ? ` ${parts.join(' and ')}` : ''}`;
