@@ -76,7 +76,7 @@ function lookup<M>(dir: string, key: unknown, model: HasWeights): Lookup<M> {
   cleanSiblings(dir);
   const read = readStable(dir, () => readEntry<M>(dir, stamp()));
   if (read === 'absent') return { status: 'miss' };
-  if (!read.ok) return { status: 'bad', why: read.why };
+  if (read.ok === false) return { status: 'bad', why: read.why }; // === false: tslab compiles without strict, where !read.ok does not narrow
   // Another key with the same 64-bit hash: not this model's entry.
   if (stableJson(read.stored.key) !== stableJson(key)) return { status: 'miss' };
   const specs = read.stored.weightsManifest[0].weights;
