@@ -152,6 +152,7 @@ export const centred = (logits: tf.Tensor): tf.Tensor => tf.tidy(() => tf.sub(lo
  * Its roots are every x whose target logit leads all others by ≥ g, a region instead of one point.
  */
 export const marginResidual = (z: tf.Tensor, t: tf.Tensor, g: number): tf.Tensor => tf.tidy(() => {
+  assertNumber(g, 'marginResidual: margin g', {}, 'log(9p/(1 − p)) for a target probability p in (0.1, 1).', ForwardpassError);
   const zt = tf.sum(tf.mul(z, t), -1, true);
   return tf.mul(tf.relu(tf.add(tf.sub(z, zt), g)), tf.sub(1, t));
 });
@@ -163,6 +164,7 @@ export const marginResidual = (z: tf.Tensor, t: tf.Tensor, g: number): tf.Tensor
  * vanish (unlike 1 − p_t's). The target's own logit is masked out of the logsumexp by −1e9.
  */
 export const logOddsResidual = (z: tf.Tensor, t: tf.Tensor, p: number): tf.Tensor => tf.tidy(() => {
+  assertNumber(p, 'logOddsResidual: p', { above: 0, below: 1 }, 'the target probability, e.g. 0.95.', ForwardpassError);
   const zt = tf.sum(tf.mul(z, t), -1, true);
   const others = tf.logSumExp(tf.sub(z, tf.mul(t, 1e9)), -1, true);
   return tf.relu(tf.sub(tf.sub(others, zt), Math.log((1 - p) / p)));

@@ -155,6 +155,9 @@ test('bad inputs give clear errors, before any work and without leaking tensors'
   const fp = (o: Partial<Parameters<typeof forwardpassInvert>[1]>) => forwardpassInvert(net, { targets: t, seed: 1, ...o });
   const is = (re: RegExp) => (e: Error) => e instanceof ForwardpassError && re.test(e.message);
   await assert.rejects(fp({ targets: new Int32Array(0) }), is(/no targets/));
+  assert.throws(() => logOddsResidual(x0, x0, 1), is(/logOddsResidual: p = 1 must be a finite number > 0 and < 1/));
+  assert.throws(() => marginResidual(x0, x0, NaN), is(/marginResidual: margin g = NaN/));
+  assert.throws(() => solveDamped([1, 0, 0, 1], 2, 1, [1]), is(/solveDamped: a has 4 values and r 1 for k = 2/));
   await assert.rejects(fp({ iterations: 0 }), is(/iterations = 0 must be a whole number ≥ 1; the paper uses 30/));
   await assert.rejects(fp({ iterations: 2.5 }), is(/iterations = 2.5/));
   await assert.rejects(fp({ tol: NaN }), is(/tol = NaN must be a finite number ≥ 0/));
