@@ -132,11 +132,11 @@ test('screenshots of a notebook page and of a slide, for a person to look at', a
     const withChart =
       pages.find((p) => text(p).includes('Plotly.newPlot') && text(p).includes('class="katex"')) ?? pages.find((p) => text(p).includes('Plotly.newPlot')) ?? pages[0];
     await page.goto(server.url + withChart, { waitUntil: 'load' });
-    await page.locator('.katex-display, .out.image img, .js-plotly-plot').first().scrollIntoViewIfNeeded();
-    await page.evaluate(() => window.scrollBy(0, -200));
+    await page.locator('.katex-display, .out.image img, .js-plotly-plot').first().evaluate((e) => e.scrollIntoView({ block: 'start' }));
+    await page.evaluate(() => window.scrollBy(0, -260));
     const pageShot = path.join(shots, 'page.png');
     await page.screenshot({ path: pageShot });
-    // A slide with a figure: the first section of a deck that holds an image.
+    // A slide with a figure and its reading: the deck's first section with a heading and an image or a chart.
     const deck = `slides/${withChart}`;
     await page.goto(server.url + deck, { waitUntil: 'load' });
     await page.waitForFunction(() => (window as any).Reveal?.isReady());
@@ -146,7 +146,7 @@ test('screenshots of a notebook page and of a slide, for a person to look at', a
       for (let h = 0; h < hs.length; h++) {
         const vs = hs[h].querySelectorAll(':scope > section');
         const list = vs.length ? Array.from(vs) : [hs[h]];
-        for (let v = 0; v < list.length; v++) if (list[v].querySelector('.out.image img')) return [h, v];
+        for (let v = 0; v < list.length; v++) if (list[v].querySelector('h1, h2, h3') && list[v].querySelector('.out.image img, .js-plotly-plot')) return [h, v];
       }
       return [0, 0];
     });
