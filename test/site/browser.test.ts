@@ -6,7 +6,10 @@
  * Which site: MNIST_LAB_SITE_DIR if set; else, when every notebook has an executed copy
  * (notebooks/.executed/quick/ or notebooks/.executed/, as a CI run leaves them), a site built
  * from those into a temp folder; else the committed docs/. Screenshots and checks.json go to
- * MNIST_LAB_SITE_SHOTS (default: a temp folder); docs/screenshots/ holds the committed pair.
+ * MNIST_LAB_SITE_SHOTS (default: <tmp>/mnist-lab-site-shots/, kept); docs/screenshots/ holds the committed
+ * pair (MNIST_LAB_SITE_DIR=docs MNIST_LAB_SITE_SHOTS=docs/screenshots refreshes it). In CI the unit
+ * phase finds no executed notebooks on a fresh clone and checks docs/; run again after the notebooks,
+ * it checks a site built from that run.
  */
 import assert from 'node:assert/strict';
 import * as fs from 'fs';
@@ -49,7 +52,8 @@ before(async () => {
   scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'mnist-lab-site-'));
   site = siteUnderTest(scratch);
   assert.ok(fs.existsSync(path.join(site.dir, 'index.html')), `no site at ${site.dir}: build one with \`npm run site\` (or set MNIST_LAB_SITE_DIR)`);
-  shots = process.env.MNIST_LAB_SITE_SHOTS ? path.resolve(process.env.MNIST_LAB_SITE_SHOTS) : path.join(scratch, 'shots');
+  // Kept after the test (a person looks at them): a fixed folder under the temp dir unless named.
+  shots = path.resolve(process.env.MNIST_LAB_SITE_SHOTS ?? path.join(os.tmpdir(), 'mnist-lab-site-shots'));
   fs.mkdirSync(shots, { recursive: true });
   assert.ok(CHROMIUM, 'the site test needs Chromium: `apt-get install chromium` (scripts/setup.sh does) or set MNIST_LAB_CHROMIUM');
   const { chromium } = await import('playwright-core');
@@ -65,7 +69,7 @@ after(async () => {
   await browser?.close();
   await server?.close();
   if (results.length) fs.writeFileSync(path.join(shots, 'checks.json'), JSON.stringify({ site: site.from, results }, null, 1));
-  if (!process.env.MNIST_LAB_SITE_SHOTS) fs.rmSync(scratch, { recursive: true, force: true });
+  fs.rmSync(scratch, { recursive: true, force: true });
 });
 
 function sitePages(): string[] {
