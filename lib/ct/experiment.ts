@@ -164,7 +164,8 @@ export function inversionModelStep(o: InversionStepOptions): ModelStep {
     const optimizer = tf.train.sgd(o.lr);
     try {
       const r = inversionStep({ net: o.net, x, targets, optimizer, priors: o.priors, loss: o.classLoss === false ? noClassLoss : undefined });
-      if (!Number.isFinite(r.loss)) throw new CtValueError(`the inversion objective is ${r.loss}; lower lr (${o.lr}) or the prior weights.`);
+      // imagesFinite: on wasm a NaN pixel can leave the loss finite (and a later clip turns it into a bound).
+      if (!Number.isFinite(r.loss) || !r.imagesFinite) throw new CtValueError(`the inversion objective is ${r.loss}${r.imagesFinite ? '' : ' and the image has a NaN or infinite pixel'}; lower lr (${o.lr}) or the prior weights.`);
       return await imagesFromTensor(x);
     } finally {
       x.dispose();
