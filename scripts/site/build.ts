@@ -129,9 +129,9 @@ export function buildSite(o: SiteOptions): SiteReport {
       fs.cpSync(board, path.join(tmp, 'img', 'leaderboard.png'));
       boardImage = 'img/leaderboard.png';
     }
-    // Named from the project root when it is inside it (notebooks/.executed/quick), else in full.
+    // Named from the project root when it is inside it (notebooks/.executed/quick); a scratch folder elsewhere means nothing to a reader.
     const rel = path.relative(path.dirname(path.resolve(o.readmeFile)), o.executedDir);
-    const source = rel && !rel.startsWith('..') ? rel : o.executedDir;
+    const source = rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : null;
     fs.writeFileSync(path.join(tmp, 'index.html'), indexHtml({ entries, readme: fs.existsSync(o.readmeFile) ? fs.readFileSync(o.readmeFile, 'utf8') : '', figuresDir: o.figuresDir, profile: o.profile, source, leaderboardImage: boardImage }));
     fs.writeFileSync(path.join(tmp, 'README.md'), siteReadme(o.profile));
     // The offline promise, checked on what was written rather than trusted.

@@ -38,7 +38,7 @@ export function csvTable(file: string, columns?: string[]): string | null {
 // The leaderboard's columns a reader compares; the rest (judge hash, dates, sample paths) stays in the CSV.
 const LEADERBOARD_COLUMNS = ['method', 'paper', 'notebook', 'n', 'judgeAccuracy', 'meanTargetProb', 'labelEntropy', 'frechet', 'nnDistance', 'secondsPerImage'];
 
-export function indexHtml(o: { entries: IndexEntry[]; readme: string; figuresDir: string; profile: string; source: string; leaderboardImage: string | null }): string {
+export function indexHtml(o: { entries: IndexEntry[]; readme: string; figuresDir: string; profile: string; source: string | null; leaderboardImage: string | null }): string {
   const papers = readmePapers(o.readme);
   const rows = o.entries
     .map((e) => {
@@ -52,7 +52,7 @@ export function indexHtml(o: { entries: IndexEntry[]; readme: string; figuresDir
     head('mnist-inversion-lab: seminar material', '', ['assets/site.css'], false),
     '<body class="index"><main>',
     '<h1>mnist-inversion-lab: seminar material</h1>',
-    `<p>Generating MNIST digits by inverting neural networks: every notebook as a page with its outputs, and as a slide deck. Built from the notebooks executed by the <b>${escapeHtml(o.profile)}</b> profile (<code>${escapeHtml(o.source)}</code>); works offline, from disk or any static server.</p>`,
+    `<p>Generating MNIST digits by inverting neural networks: every notebook as a page with its outputs, and as a slide deck. Built from the notebooks executed by the <b>${escapeHtml(o.profile)}</b> profile${o.source ? ` (<code>${escapeHtml(o.source)}</code>)` : ''}; works offline, from disk or any static server.</p>`,
     '<h2>Papers and notebooks</h2>',
     `<table class="index"><thead><tr><th>#</th><th>paper</th><th>notebook</th><th>deck</th></tr></thead><tbody>\n${rows}\n</tbody></table>`,
     '<h2>Leaderboard</h2>',
