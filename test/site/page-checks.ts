@@ -19,7 +19,7 @@ export interface PageChecks {
   katexFont: boolean | null;
   plotlyCharts: number;
   plotlyHover: boolean | null;
-  /** Page only: the code button closes every code cell and opens them again. */
+  /** Page: the code button closes every code cell and opens them again. Deck: code hidden until C shows it. */
   codeToggle: boolean | null;
   /** Deck only: horizontal slide index before and after ArrowRight. */
   deckAdvance: [number, number] | null;
@@ -91,6 +91,7 @@ export async function checkPage(page: Page, url: string, name: string, inside: (
       isDeck: typeof (window as any).Reveal !== 'undefined',
     };
   });
+  let codeToggle: boolean | null = null;
   let deckAdvance: [number, number] | null = null;
   let slides: number | null = null;
   if (dom.isDeck) {
@@ -101,7 +102,13 @@ export async function checkPage(page: Page, url: string, name: string, inside: (
     await page.waitForTimeout(100);
     deckAdvance = [before, await page.evaluate(() => (window as any).Reveal.getIndices().h as number)];
   }
-  let codeToggle: boolean | null = null;
+  if (dom.isDeck && (await page.locator('pre.deck-code').count()) > 0) {
+    // Code is in the deck but hidden until C is pressed.
+    const shown = () => page.evaluate(() => Array.from(document.querySelectorAll('pre.deck-code')).some((e) => getComputedStyle(e).display !== 'none'));
+    const before = await shown();
+    await page.keyboard.press('c');
+    codeToggle = !before && (await shown());
+  }
   if (!dom.isDeck && (await page.locator('details.code').count()) > 0) {
     const open = () => page.evaluate(() => Array.from(document.querySelectorAll('details.code')).map((d) => (d as HTMLDetailsElement).open));
     await page.click('#toggle-code');
@@ -127,7 +134,7 @@ export function failures(c: PageChecks): string[] {
   if (c.rawDelimiters) f.push(`${c.rawDelimiters} untypeset $…$ in prose`);
   if (c.katexFont === false) f.push('KaTeX fonts not loaded');
   if (c.plotlyHover === false) f.push('no Plotly hover answered the mouse');
-  if (c.codeToggle === false) f.push('the code button did not close and reopen every code cell');
+  if (c.codeToggle === false) f.push(c.deckAdvance ? 'code is not hidden, or C does not show it' : 'the code button did not close and reopen every code cell');
   if (c.deckAdvance && c.slides! > 1 && c.deckAdvance[1] !== c.deckAdvance[0] + 1) f.push(`ArrowRight went from slide ${c.deckAdvance[0]} to ${c.deckAdvance[1]}`);
   return f;
 }
