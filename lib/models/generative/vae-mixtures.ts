@@ -1,18 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { Dataset, oneHot } from '../../data/mnist';
 import { makeRng } from '../../tensor/rng';
-import { cachedWeights } from '../../train/cache';
-import { fitVae } from '../../train/vae';
 import { Vae } from './vae';
-
-/** Train a VAE on images (reconstruction + KL), cached under `key` (notebook 03's entry; lib/train/vae.ts trains). */
-export async function trainVae(vae: Vae, key: unknown, images: tf.Tensor, o: { epochs: number; lr: number; batchSize: number; seed: number }): Promise<{ finalLoss: number }> {
-  const { meta } = await cachedWeights(key, vae, async () => {
-    const r = await fitVae(vae, images, o);
-    return { finalLoss: r.epochLosses[r.epochLosses.length - 1] };
-  });
-  return meta;
-}
 
 export interface MixturePair {
   i: number;
