@@ -1,7 +1,7 @@
 import { BaselineSpec, createBaseline, trainBaseline } from './baselines';
 import { trainRuns } from './runs';
 
-/** One generative baseline's training as plain data (notebook 05's `fit` with the same settings). */
+/** One generative baseline's training as plain data (notebook 05's fitBaseline call with the same settings). */
 export interface BaselineRunSpec {
   spec: BaselineSpec;
   seed: number;
