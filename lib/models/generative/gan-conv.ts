@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { assertShape, ValueRangeError } from '../../tensor/guards';
-import { batchNorm, batchNormParams, BatchStats, updateRunningStats } from './batch-norm';
+import { batchNorm, batchNormParams, BatchStats } from './batch-norm';
+import { ganLatent, generatorMethods } from './gan-generator';
 import type { Gan, GanOptions } from './gan-types';
 import { dense, pairedParams, Params } from './params';
 
@@ -12,9 +13,8 @@ import { dense, pairedParams, Params } from './params';
  * sampling. Same interface and [0,1] image convention as the MLP GAN.
  */
 export function createConvGan(o: GanOptions): Gan {
-  const latent = o.latent ?? 100;
+  const latent = ganLatent(o);
   const [c1, c2] = o.hidden ?? [32, 64];
-  if (!(Number.isInteger(latent) && latent >= 1)) throw new ValueRangeError(`GAN latent size ${latent} must be a positive integer (paper: 100).`);
   if ((o.hidden && o.hidden.length !== 2) || !(Number.isInteger(c1) && c1 >= 1 && Number.isInteger(c2) && c2 >= 1)) {
     throw new ValueRangeError(`conv GAN channels [${o.hidden}] must be two positive integers [c1, c2] (e.g. [16, 32]).`);
   }
@@ -42,11 +42,7 @@ export function createConvGan(o: GanOptions): Gan {
   };
   return {
     name: `GAN (latent ${latent}, conv ${c1}-${c2}, batch norm)`,
-    latent,
-    generate(z, training = false) {
-      assertShape(z, [null, latent], 'GAN latent code');
-      return tf.tidy(() => forward(z, training));
-    },
+    ...generatorMethods(latent, forward, true),
     initOutputBias(meanImage) {
       // One output channel: the bias can only set the overall level; start it at the mean pixel.
       if (meanImage.size !== 784) throw new ValueRangeError(`GAN output bias: the mean image has ${meanImage.size} values, 784 are needed.`);
@@ -55,10 +51,6 @@ export function createConvGan(o: GanOptions): Gan {
       mean.dispose();
       // A fresh rank-1 tensor: a reshaped scalar keeps rank 0 in the wasm backend's fused conv.
       tf.tidy(() => gOut.b.assign(tf.tensor1d([Math.atanh(2 * p - 1)])));
-    },
-    updateNormStats(z) {
-      assertShape(z, [null, latent], 'GAN latent code');
-      updateRunningStats((stats) => forward(z, true, stats));
     },
     discriminate(x) {
       assertShape(x, [null, 28, 28, 1], 'GAN discriminator input');

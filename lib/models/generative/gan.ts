@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { assertShape, ValueRangeError } from '../../tensor/guards';
-import { batchNorm, batchNormParams, BatchStats, updateRunningStats } from './batch-norm';
+import { batchNorm, batchNormParams, BatchStats } from './batch-norm';
+import { ganLatent, generatorMethods } from './gan-generator';
 import { createConvGan } from './gan-conv';
 import type { Gan, GanOptions } from './gan-types';
 import { dense, pairedParams, Params } from './params';
@@ -15,9 +16,8 @@ export type { Gan, GanOptions } from './gan-types';
 export function createGan(o: GanOptions): Gan {
   if (o.architecture === 'conv') return createConvGan(o);
   if (o.architecture !== undefined && o.architecture !== 'mlp') throw new ValueRangeError(`GAN architecture "${o.architecture as string}" is unknown; use "mlp" or "conv".`);
-  const latent = o.latent ?? 100;
+  const latent = ganLatent(o);
   const hidden = o.hidden ?? [256, 512];
-  if (!(Number.isInteger(latent) && latent >= 1)) throw new ValueRangeError(`GAN latent size ${latent} must be a positive integer (paper: 100).`);
   if (hidden.length === 0 || hidden.some((h) => !(Number.isInteger(h) && h >= 1))) throw new ValueRangeError(`GAN hidden widths [${hidden}] must be positive integers, at least one.`);
   const g = new Params('gan-g', o.seed);
   const d = new Params('gan-d', o.seed + 1);
@@ -42,11 +42,7 @@ export function createGan(o: GanOptions): Gan {
   const dLayers = dWidths.slice(1).map((w, i) => d.dense(dWidths[i], w, i === hidden.length ? 1 : 2));
   return {
     name: `GAN (latent ${latent}, MLP ${hidden.join('-')}${o.batchNorm ? ', batch norm' : ''})`,
-    latent,
-    generate(z, training = false) {
-      assertShape(z, [null, latent], 'GAN latent code');
-      return tf.tidy(() => forward(z, training));
-    },
+    ...generatorMethods(latent, forward, norms.length > 0),
     initOutputBias(meanImage) {
       if (meanImage.size !== 784) throw new ValueRangeError(`GAN output bias: the mean image has ${meanImage.size} values, 784 are needed.`);
       tf.tidy(() => {
@@ -54,11 +50,6 @@ export function createGan(o: GanOptions): Gan {
         const y = tf.sub(tf.mul(p, 2), 1);
         gLayers[gLayers.length - 1].b.assign(tf.mul(tf.log(tf.div(tf.add(1, y), tf.sub(1, y))), 0.5)); // atanh
       });
-    },
-    updateNormStats(z) {
-      if (norms.length === 0) return;
-      assertShape(z, [null, latent], 'GAN latent code');
-      updateRunningStats((stats) => forward(z, true, stats));
     },
     discriminate(x) {
       assertShape(x, [null, 28, 28, 1], 'GAN discriminator input');
