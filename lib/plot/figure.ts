@@ -18,13 +18,20 @@ export interface ManifestEntry {
 
 export const figuresDir = (): string => process.env.MNIST_LAB_FIGURES ?? fromRoot('figures');
 
+/** What makes a figure: the code, the notebooks, the data and judge, the pinned packages. */
+const FIGURE_SOURCES = 'lib notebooks data package-lock.json';
+
 let commitCache: string | null = null;
+/**
+ * The last commit that changed what makes figures (not HEAD: committing the figures themselves, or
+ * a README, must not restamp every figure), with "-dirty" when that is edited in the working tree.
+ */
 function commit(): string {
   if (commitCache === null) {
     try {
       const cwd = fromRoot();
-      const head = execSync('git rev-parse --short HEAD', { cwd, stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
-      const dirty = execSync('git status --porcelain --untracked-files=no -- lib notebooks', { cwd, stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
+      const head = execSync(`git log -1 --format=%h -- ${FIGURE_SOURCES}`, { cwd, stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
+      const dirty = execSync(`git status --porcelain --untracked-files=no -- ${FIGURE_SOURCES}`, { cwd, stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
       commitCache = dirty ? `${head}-dirty` : head;
     } catch {
       commitCache = 'unknown';
