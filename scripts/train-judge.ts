@@ -4,6 +4,7 @@
  *   npm run train-judge -- --force           # train again although data/judge holds this configuration
  *   npm run train-judge -- --force --phase1-from DIR   # reuse DIR's phase-1 weights (checked), run phase 2
  *   npm run train-judge -- --limit 2000 --epochs 1 --out /tmp/judge   # smoke test
+ *   npm run train-judge -- --family mlp      # the second judge (an MLP) into data/judge2 (scripts/train-judge-mlp.ts)
  */
 import * as tf from '@tensorflow/tfjs';
 import * as fs from 'fs';
@@ -16,6 +17,7 @@ import { writeFileAtomic } from '../lib/paths';
 import { stableJson } from '../lib/train/cache';
 import { trainLoop } from '../lib/train/loop';
 import { makeRng } from '../lib/tensor/rng';
+import { outliers, testAccuracy, uniformCrossEntropy } from './judge-training';
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
@@ -67,32 +69,12 @@ function shift(x: tf.Tensor, m: number, seed: number): tf.Tensor4D {
   return tf.image.cropAndResize(padded, boxes, tf.range(0, n, 1, 'int32') as tf.Tensor1D, [28, 28], 'bilinear');
 }
 
-/** Structureless images in [0,1]: noise of random amplitude, smooth blobs, and digits with their pixels permuted. */
-function outliers(digits: tf.Tensor, k: number, rng: ReturnType<typeof makeRng>): tf.Tensor4D {
-  const third = Math.ceil(k / 3);
-  const noise = tf.randomUniform([third, 28, 28, 1], 0, 1, 'float32', rng.seed()).mul(tf.randomUniform([third, 1, 1, 1], 0.2, 1, 'float32', rng.seed()));
-  const blobs = tf.image.resizeBilinear(tf.randomUniform([third, 7, 7, 1], 0, 1, 'float32', rng.seed()) as tf.Tensor4D, [28, 28]);
-  const perm = rng.shuffle(Array.from({ length: 784 }, (_, i) => i)) as number[];
-  const m = Math.min(k - 2 * third, digits.shape[0]);
-  const permuted = tf.gather(digits.slice(0, m).reshape([m, 784]), tf.tensor1d(perm, 'int32'), 1).reshape([m, 28, 28, 1]);
-  return tf.concat([noise, blobs, permuted]) as tf.Tensor4D;
-}
-
-/** Cross-entropy of logits against the uniform distribution over the 10 classes. */
-const uniformCrossEntropy = (logits: tf.Tensor): tf.Scalar => tf.logSumExp(logits, 1).sub(logits.mean(1)).mean() as tf.Scalar;
-
-function testAccuracy(model: tf.LayersModel, x: tf.Tensor4D, labels: Int32Array): number {
-  let hit = 0;
-  for (let i = 0; i < labels.length; i += 500) {
-    const pred = tf.tidy(() => judgeForward(model, x.slice(i, Math.min(500, labels.length - i))).logits.argMax(1));
-    const p = pred.dataSync();
-    pred.dispose();
-    for (let j = 0; j < p.length; j++) if (p[j] === labels[i + j]) hit++;
-  }
-  return hit / labels.length;
-}
+const cnnAccuracy = (model: tf.LayersModel, x: tf.Tensor4D, labels: Int32Array): number => testAccuracy((xb) => judgeForward(model, xb).logits, x, labels);
 
 async function main(): Promise<void> {
+  const family = arg('family') ?? 'cnn';
+  if (family === 'mlp') return (await import('./train-judge-mlp')).trainMlpJudge(arg);
+  if (family !== 'cnn') throw new Error(`--family ${family} is not a judge family; use --family cnn (data/judge, the default) or --family mlp (the second judge, data/judge2).`);
   const info = await initBackend();
   console.log(backendBanner(info));
   const epochs = Number(arg('epochs') ?? training.lrPerEpoch.length);
@@ -124,7 +106,7 @@ async function main(): Promise<void> {
     }
     model.setWeights(prev.net.getWeights());
     seconds += prev.info.trainSeconds;
-    console.log(`phase 1 from ${from}: test accuracy ${testAccuracy(model, test.images, test.labels).toFixed(4)}`);
+    console.log(`phase 1 from ${from}: test accuracy ${cnnAccuracy(model, test.images, test.labels).toFixed(4)}`);
     prev.dispose();
   } else {
     const train = loadMnist('train', { limit, seed: limit ? training.seed : undefined });
@@ -146,7 +128,7 @@ async function main(): Promise<void> {
         label: `judge epoch ${e + 1}/${epochs} (lr ${lrs[e]})`,
       });
       seconds += r.seconds;
-      console.log(`epoch ${e + 1}: mean loss ${r.epochLosses[0].toFixed(4)}, ${r.imagesPerSecond.toFixed(0)} img/s, test accuracy ${testAccuracy(model, test.images, test.labels).toFixed(4)}`);
+      console.log(`epoch ${e + 1}: mean loss ${r.epochLosses[0].toFixed(4)}, ${r.imagesPerSecond.toFixed(0)} img/s, test accuracy ${cnnAccuracy(model, test.images, test.labels).toFixed(4)}`);
     }
     tf.dispose([train.images, y]);
     optimizer.dispose();
@@ -179,7 +161,7 @@ async function main(): Promise<void> {
     optimizer.dispose();
     console.log(`fine-tune: mean loss ${r.epochLosses[0].toFixed(4)}, ${r.imagesPerSecond.toFixed(0)} img/s`);
   }
-  const acc = testAccuracy(model, test.images, test.labels);
+  const acc = cnnAccuracy(model, test.images, test.labels);
   const saved: JudgeInfo = await saveJudge(
     model,
     { architecture, training: cfg, testAccuracy: acc, trainSeconds: Math.round(seconds), backend: info.name, trainedAt: new Date().toISOString() },
@@ -224,6 +206,19 @@ the SHA-256 below (stored also in model.json) and refuses corrupt or missing fil
 Format: the tfjs layers-model format (\`model.json\` with topology and weightsManifest, one
 \`weights.bin\` of float32), so \`tf.loadLayersModel\` in any TensorFlow.js tool reads it; the
 judge's metadata sits under \`userDefinedMetadata.judge\`.
+
+## The second judge (data/judge2/)
+
+Every judge-based claim is also scored by a second judge, so that a verdict does not hang on one
+network and one training seed (issue 22): an MLP (flatten 784 – dense512 – dense256 – dense10,
+lib/models/judge-mlp.ts), loaded by \`loadSecondJudge()\` (both: \`loadJudges()\`), trained by
+\`npm run train-judge -- --family mlp\` with its own init seed, data order, dropout and random-affine
+augmentation (rotation, scale, shift) and the same outlier-exposure calibration as this judge. A
+different family, not a second CNN: images inverted from a CNN classifier may carry what CNNs in
+general respond to (local strokes and textures through shared filters and pooling); an MLP has no
+such bias in common with them, so where both judges agree the agreement means more. Neither judge
+is ever used to generate anything: no inverter, prior or training loss reads them. Its table,
+accuracy and calibration are in data/judge2/README.md.
 `;
 }
 

@@ -3,6 +3,7 @@ import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { createJudgeCnn, judgeForward, JudgeCnnOptions } from '../models/judge-cnn';
+import { createJudgeMlp, judgeMlpForward, JudgeMlpOptions } from '../models/judge-mlp';
 import { fromLayers, Net } from '../models/net';
 import { fromRoot, writeFileAtomic } from '../paths';
 import { assertShape, ShapeError } from '../tensor/guards';
@@ -15,9 +16,17 @@ export class JudgeWeightsError extends Error {
   name = 'JudgeWeightsError';
 }
 
+/**
+ * The second judge's weights: data/judge2/ (MNIST_LAB_JUDGE2 overrides). An MLP, a different
+ * family from the first judge, that only scores: nothing generates with it (data/judge2/README.md).
+ */
+export const judge2Dir = (): string => process.env.MNIST_LAB_JUDGE2 ?? fromRoot('data', 'judge2');
+
 /** How the committed weights were made: stored in model.json, shown in notebooks. */
-export interface JudgeInfo {
-  architecture: JudgeCnnOptions;
+export interface JudgeInfo<A = JudgeCnnOptions> {
+  /** Model family: absent or 'cnn' for the first judge (lib/models/judge-cnn.ts), 'mlp' for the second (lib/models/judge-mlp.ts). */
+  family?: 'cnn' | 'mlp';
+  architecture: A;
   training: Record<string, unknown>;
   testAccuracy: number;
   trainSeconds: number;
@@ -25,6 +34,8 @@ export interface JudgeInfo {
   weightsSha256: string;
   backend: string;
   trainedAt: string;
+  /** Mean top probability on structureless images, measured after training (judgeCalibration). */
+  calibration?: Record<string, number>;
 }
 
 export interface Judge {
@@ -34,9 +45,11 @@ export interface Judge {
   probs(x: tf.Tensor): tf.Tensor2D;
   /** Penultimate-layer (dense256, post-ReLU) features [n,256], in batches; the caller disposes. */
   features(x: tf.Tensor): tf.Tensor2D;
-  info: JudgeInfo;
+  info: JudgeInfo<JudgeCnnOptions | JudgeMlpOptions>;
   dispose(): void;
 }
+
+type Forward = (model: tf.LayersModel, x: tf.Tensor) => { logits: tf.Tensor2D; features: tf.Tensor2D };
 
 const FIX = 'run `npm run train-judge` (about 20 CPU-minutes) or restore it with `git checkout data/judge`';
 
@@ -53,11 +66,11 @@ function batched(x: tf.Tensor, batch: number, f: (xb: tf.Tensor) => tf.Tensor): 
   return out;
 }
 
-export function wrapJudge(model: tf.LayersModel, info: JudgeInfo): Judge {
+export function wrapJudge(model: tf.LayersModel, info: Judge['info'], forward: Forward = judgeForward, name = 'judge CNN'): Judge {
   return {
-    net: fromLayers(model, 'judge CNN'),
-    probs: (x) => batched(x, 256, (xb) => tf.softmax(judgeForward(model, xb).logits)),
-    features: (x) => batched(x, 256, (xb) => judgeForward(model, xb).features),
+    net: fromLayers(model, name),
+    probs: (x) => batched(x, 256, (xb) => tf.softmax(forward(model, xb).logits)),
+    features: (x) => batched(x, 256, (xb) => forward(model, xb).features),
     info,
     dispose: () => model.dispose(),
   };
@@ -69,8 +82,8 @@ const sha256 = (b: Uint8Array): string => createHash('sha256').update(b).digest(
  * Save in the tfjs layers-model format (model.json with topology + weightsManifest, one
  * weights.bin), so tf.loadLayersModel in any tfjs tool reads it too; `judge` holds JudgeInfo.
  */
-export async function saveJudge(model: tf.LayersModel, info: Omit<JudgeInfo, 'weightsSha256'>, dir = judgeDir()): Promise<JudgeInfo> {
-  let full: JudgeInfo | null = null;
+export async function saveJudge<A = JudgeCnnOptions>(model: tf.LayersModel, info: Omit<JudgeInfo<A>, 'weightsSha256'>, dir = judgeDir()): Promise<JudgeInfo<A>> {
+  let full: JudgeInfo<A> | null = null;
   await model.save(
     tf.io.withSaveHandler(async (a) => {
       const bin = new Uint8Array(a.weightData as ArrayBuffer);
@@ -88,7 +101,63 @@ export async function saveJudge(model: tf.LayersModel, info: Omit<JudgeInfo, 'we
       return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
     }),
   );
-  return full as unknown as JudgeInfo;
+  return full as unknown as JudgeInfo<A>;
+}
+
+/** What differs between the judges' loaders: files, architecture code, and the fix an error names. */
+interface Family {
+  who: string;
+  fix: string;
+  code: string;
+  name: string;
+  create: (architecture: never) => tf.LayersModel;
+  forward: Forward;
+}
+
+const CNN: Family = { who: 'the judge', fix: FIX, code: 'lib/models/judge-cnn.ts', name: 'judge CNN', create: createJudgeCnn, forward: judgeForward };
+const MLP: Family = {
+  who: 'the second judge',
+  fix: 'run `npm run train-judge -- --family mlp` (about 10 CPU-minutes) or restore it with `git checkout data/judge2`',
+  code: 'lib/models/judge-mlp.ts',
+  name: 'judge MLP',
+  create: createJudgeMlp,
+  forward: judgeMlpForward,
+};
+
+/** Read and check model.json + weights.bin of one judge family (SHA-256, metadata, shapes). */
+function readJudge(f: Family, dir: string): Judge {
+  const jsonFile = path.join(dir, 'model.json');
+  const binFile = path.join(dir, 'weights.bin');
+  for (const file of [jsonFile, binFile]) if (!fs.existsSync(file)) throw new JudgeWeightsError(`${f.who}'s ${file} is missing; ${f.fix}.`);
+  let json: { weightsManifest: { weights: tf.io.WeightsManifestEntry[] }[]; userDefinedMetadata?: { judge?: Judge['info'] } };
+  try {
+    json = JSON.parse(fs.readFileSync(jsonFile, 'utf8'));
+  } catch (e) {
+    throw new JudgeWeightsError(`${f.who}'s ${jsonFile} is not JSON (${(e as Error).message}); ${f.fix}.`);
+  }
+  const info = json.userDefinedMetadata?.judge;
+  if (!info?.weightsSha256 || !info.architecture) throw new JudgeWeightsError(`${jsonFile} has no judge metadata; ${f.fix}.`);
+  const family = info.family ?? 'cnn';
+  if (family !== (f === MLP ? 'mlp' : 'cnn')) throw new JudgeWeightsError(`${jsonFile} holds a ${family} judge, not ${f.who} (${f.code}); ${f.fix}.`);
+  const bin = fs.readFileSync(binFile);
+  const got = sha256(bin);
+  if (got !== info.weightsSha256) {
+    throw new JudgeWeightsError(`${f.who}'s ${binFile} is corrupt: SHA-256 ${got}, model.json expects ${info.weightsSha256}; ${f.fix}.`);
+  }
+  const specs = json.weightsManifest[0].weights;
+  const named = tf.io.decodeWeights(bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.byteLength), specs);
+  const model = f.create(info.architecture as never);
+  const current = model.getWeights();
+  const loaded = specs.map((s) => named[s.name]);
+  const fits = loaded.length === current.length && loaded.every((w, i) => w.shape.join() === current[i].shape.join());
+  if (!fits) {
+    tf.dispose(Object.values(named));
+    model.dispose();
+    throw new JudgeWeightsError(`${binFile} does not fit ${f.code} (weights differ in count or shape); ${f.fix}.`);
+  }
+  model.setWeights(loaded);
+  tf.dispose(Object.values(named));
+  return wrapJudge(model, info, f.forward, f.name);
 }
 
 let shared: Judge | null = null;
@@ -100,37 +169,28 @@ let shared: Judge | null = null;
  */
 export async function loadJudge(opts: { dir?: string; fresh?: boolean } = {}): Promise<Judge> {
   if (shared && !opts.fresh && !opts.dir) return shared;
-  const dir = opts.dir ?? judgeDir();
-  const jsonFile = path.join(dir, 'model.json');
-  const binFile = path.join(dir, 'weights.bin');
-  for (const f of [jsonFile, binFile]) if (!fs.existsSync(f)) throw new JudgeWeightsError(`the judge's ${f} is missing; ${FIX}.`);
-  let json: { weightsManifest: { weights: tf.io.WeightsManifestEntry[] }[]; userDefinedMetadata?: { judge?: JudgeInfo } };
-  try {
-    json = JSON.parse(fs.readFileSync(jsonFile, 'utf8'));
-  } catch (e) {
-    throw new JudgeWeightsError(`the judge's ${jsonFile} is not JSON (${(e as Error).message}); ${FIX}.`);
-  }
-  const info = json.userDefinedMetadata?.judge;
-  if (!info?.weightsSha256 || !info.architecture) throw new JudgeWeightsError(`${jsonFile} has no judge metadata; ${FIX}.`);
-  const bin = fs.readFileSync(binFile);
-  const got = sha256(bin);
-  if (got !== info.weightsSha256) {
-    throw new JudgeWeightsError(`the judge's ${binFile} is corrupt: SHA-256 ${got}, model.json expects ${info.weightsSha256}; ${FIX}.`);
-  }
-  const specs = json.weightsManifest[0].weights;
-  const named = tf.io.decodeWeights(bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.byteLength), specs);
-  const model = createJudgeCnn(info.architecture);
-  const current = model.getWeights();
-  const loaded = specs.map((s) => named[s.name]);
-  const fits = loaded.length === current.length && loaded.every((w, i) => w.shape.join() === current[i].shape.join());
-  if (!fits) {
-    tf.dispose(Object.values(named));
-    model.dispose();
-    throw new JudgeWeightsError(`${binFile} does not fit lib/models/judge-cnn.ts (weights differ in count or shape); ${FIX}.`);
-  }
-  model.setWeights(loaded);
-  tf.dispose(Object.values(named));
-  const judge = wrapJudge(model, info);
+  const judge = readJudge(CNN, opts.dir ?? judgeDir());
   if (!opts.dir && !opts.fresh) shared = judge;
   return judge;
+}
+
+let sharedSecond: Judge | null = null;
+
+/**
+ * The second judge (an MLP, lib/models/judge-mlp.ts), from data/judge2/ (SHA-256 checked), cached
+ * like loadJudge. Only for scoring: a judge-based claim is scored by both judges (loadJudges).
+ */
+export async function loadSecondJudge(opts: { dir?: string; fresh?: boolean } = {}): Promise<Judge> {
+  if (sharedSecond && !opts.fresh && !opts.dir) return sharedSecond;
+  const judge = readJudge(MLP, opts.dir ?? judge2Dir());
+  if (!opts.dir && !opts.fresh) sharedSecond = judge;
+  return judge;
+}
+
+/** Both judges, named, in a fixed order: the first (CNN) and the second (MLP). Shared instances; do not dispose. */
+export async function loadJudges(): Promise<{ name: string; judge: Judge }[]> {
+  return [
+    { name: 'judge 1 (CNN)', judge: await loadJudge() },
+    { name: 'judge 2 (MLP)', judge: await loadSecondJudge() },
+  ];
 }
