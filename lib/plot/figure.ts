@@ -26,7 +26,7 @@ let commitCache: string | null = null;
  * The last commit that changed what makes figures (not HEAD: committing the figures themselves, or
  * a README, must not restamp every figure), with "-dirty" when that is edited in the working tree.
  */
-function commit(): string {
+export function resultsCommit(): string {
   if (commitCache === null) {
     try {
       const cwd = fromRoot();
@@ -60,7 +60,7 @@ export function saveFigure(name: string, bytes: Buffer, meta?: Record<string, un
   const file = path.join(figuresDir(), `${name}.${ext}`);
   writeFileAtomic(file, bytes);
   const now = Date.now();
-  const entry: ManifestEntry = { file: path.basename(file), notebook: c.notebook, profile: c.profile, backend: c.backend, seed: c.seed, commit: commit(), ...(meta ? { meta } : {}) };
+  const entry: ManifestEntry = { file: path.basename(file), notebook: c.notebook, profile: c.profile, backend: c.backend, seed: c.seed, commit: resultsCommit(), ...(meta ? { meta } : {}) };
   updateJsonEntry(path.join(figuresDir(), 'manifest.json'), entry.file, entry);
   const timing: FigureTiming = { seconds: Math.round((now - c.lastFigure) / 100) / 10, created: new Date(now).toISOString() };
   updateRunFacts(figuresDir(), 'manifest.json', entry.file, { ...timing });

@@ -1,10 +1,9 @@
-import { execSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { fromRoot, withFileLock, writeFileAtomic } from '../../paths';
+import { withFileLock, writeFileAtomic } from '../../paths';
 import { csvText, parseCsv } from '../../plot/csv';
 import { display, escapeHtml } from '../../plot/display';
-import { figuresDir } from '../../plot/figure';
+import { figuresDir, resultsCommit } from '../../plot/figure';
 import { runContext } from '../../run-context';
 import { ValueRangeError } from '../../tensor/guards';
 import { checkClaim, inventoryFile } from './claim';
@@ -57,21 +56,6 @@ export const CLAIM_COLUMNS: (keyof ClaimRow)[] = [
 const NUMERIC = new Set<keyof ClaimRow>(['value', 'low', 'high', 'n', 'n2', 'secondJudgeValue', 'secondJudgeLow', 'secondJudgeHigh']);
 
 export const claimsFile = (): string => path.join(figuresDir(), 'claims.csv');
-
-/** What makes results: the code, the notebooks, the data and judges, the pinned packages (as lib/plot/figure.ts). */
-const RESULT_SOURCES = 'lib notebooks data package-lock.json';
-let commitStamp: string | null = null;
-/** Short hash of the last commit that changed RESULT_SOURCES, "-dirty" when they are edited; 'unknown' outside git. */
-function resultsCommit(): string {
-  if (commitStamp !== null) return commitStamp;
-  const git = (args: string) => execSync(`git ${args} -- ${RESULT_SOURCES}`, { cwd: fromRoot(), stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
-  try {
-    commitStamp = git('log -1 --format=%h') + (git('status --porcelain --untracked-files=no') ? '-dirty' : '');
-  } catch {
-    commitStamp = 'unknown';
-  }
-  return commitStamp;
-}
 
 /** The rows of figures/claims.csv (none when it does not exist yet). */
 export function readClaims(file = claimsFile()): ClaimRow[] {
