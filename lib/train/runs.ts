@@ -3,7 +3,7 @@ import { initBackend } from '../backend/select';
 import { Dataset, loadMnist } from '../data/mnist';
 import { CnnOptions, createCnn } from '../models/cnn';
 import { createVae, VaeOptions } from '../models/generative/vae';
-import { ClassifierTraining } from './classifier';
+import { ClassifierTraining, trainClassifier } from './classifier';
 import { FgsmOptions, trainFgsmClassifier } from './fgsm';
 import { trainVae } from './vae';
 
@@ -17,6 +17,17 @@ export interface FgsmRun {
   modelKey: unknown;
   data: { limit: number; seed: number };
   training: ClassifierTraining & FgsmOptions;
+}
+
+/** One recipe (optimiser, epochs, …) trained from one seed: a recipe over k seeds is k runs. */
+export interface ClassifierRun {
+  /** The recipe's name ("SGD"), for the notebook's table. */
+  label: string;
+  cnn: CnnOptions;
+  /** The cache key's model part, as the cell passes it to trainClassifier. */
+  modelKey: unknown;
+  data: { limit: number; seed: number };
+  training: ClassifierTraining;
 }
 
 export interface VaeRun {
@@ -50,6 +61,10 @@ export async function trainRuns<R extends { data: { limit: number; seed: number 
 /** Background job: FGSM-trained CNNs (eq. 3.2) into the cache. */
 export const trainFgsmRuns = (runs: FgsmRun[]): Promise<void> =>
   trainRuns(runs, (r) => createCnn(r.cnn), (net, data, r) => trainFgsmClassifier(net, r.modelKey, data, r.training));
+
+/** Background job: plain cross-entropy classifiers into the cache. */
+export const trainClassifierRuns = (runs: ClassifierRun[]): Promise<void> =>
+  trainRuns(runs, (r) => createCnn(r.cnn), (net, data, r) => trainClassifier(net, r.modelKey, data, r.training));
 
 /** Background job: VAEs into the cache. */
 export const trainVaeRuns = (runs: VaeRun[]): Promise<void> =>
