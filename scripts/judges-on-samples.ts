@@ -50,16 +50,20 @@ async function main(): Promise<void> {
   console.log(`| strip | n | ${names.map((n) => `${n} acc | ${n} p(target)`).join(' | ')} |`);
   console.log(`|---|---|${names.map(() => '---|---').join('|')}|`);
   for (const r of rows) console.log(`| ${r.stem} | ${r.n} | ${r.by.map((b) => `${f(b.acc)} | ${f(b.p)}`).join(' | ')} |`);
-  console.log('\nSGD − Adam, paired per tile (mean ± 95 % CI of the differences of p(target)); "flips" when the judges disagree on the sign of the mean:\n');
-  console.log(`| pair | ${names.map((n) => `${n} Δp`).join(' | ')} | ${names.map((n) => `${n} Δacc`).join(' | ')} | flips |`);
+  console.log('\nSGD − Adam, paired per tile: mean ± 95 % CI of the differences of p(target), and which is higher where the CI excludes 0 ("n.s." where it does not):\n');
+  console.log(`| pair | ${names.map((n) => `${n} Δp`).join(' | ')} | ${names.map((n) => `${n} Δacc`).join(' | ')} | judges |`);
   console.log(`|---|${names.map(() => '---').join('|')}|${names.map(() => '---').join('|')}|---|`);
+  const word = { 1: 'SGD', [-1]: 'Adam', 0: 'n.s.' } as Record<number, string>;
   for (const sgd of rows.filter((r) => r.stem.includes('-sgd'))) {
     const adam = rows.find((r) => r.stem === sgd.stem.replace('-sgd', '-adam'));
     if (!adam) continue;
     const d = sgd.by.map((b, k) => pairedDifference(b.perImage, adam.by[k].perImage));
     const dAcc = sgd.by.map((b, k) => (b.acc ?? 0) - (adam.by[k].acc ?? 0));
-    const flips = new Set(d.map((x) => Math.sign(x.mean))).size > 1;
-    console.log(`| ${sgd.stem} vs -adam | ${d.map((x) => `${x.mean >= 0 ? '+' : ''}${x.mean.toFixed(3)} ± ${x.ci95.toFixed(3)}`).join(' | ')} | ${dAcc.map((x) => `${x >= 0 ? '+' : ''}${x.toFixed(3)}`).join(' | ')} | ${flips ? '**yes**' : 'no'} |`);
+    const signs = new Set(d.map((x) => x.sign));
+    // Opposite significant orderings flip; one significant and one not is a verdict only one judge supports.
+    const verdict = signs.has(1) && signs.has(-1) ? '**flip**' : signs.size > 1 ? '**one judge only**' : 'agree';
+    const cell = (x: { mean: number; ci95: number; sign: number }) => `${x.mean >= 0 ? '+' : ''}${x.mean.toFixed(3)} ± ${x.ci95.toFixed(3)} (${word[x.sign]})`;
+    console.log(`| ${sgd.stem} vs -adam | ${d.map(cell).join(' | ')} | ${dAcc.map((x) => `${x >= 0 ? '+' : ''}${x.toFixed(3)}`).join(' | ')} | ${verdict} |`);
   }
   console.log(`\n(tensors left: ${tf.memory().numTensors}, the two judges' weights)`);
 }
