@@ -1,5 +1,8 @@
 /** What both judges' trainers share (scripts/train-judge.ts, scripts/train-judge-mlp.ts): noise calibration and test accuracy. */
 import * as tf from '@tensorflow/tfjs';
+import * as fs from 'fs';
+import * as path from 'path';
+import { stableJson } from '../lib/train/cache';
 import { makeRng } from '../lib/tensor/rng';
 
 /** Structureless images in [0,1]: noise of random amplitude, smooth blobs, and digits with their pixels permuted. */
@@ -26,4 +29,18 @@ export function testAccuracy(forward: (x: tf.Tensor) => tf.Tensor2D, x: tf.Tenso
     for (let j = 0; j < p.length; j++) if (p[j] === labels[i + j]) hit++;
   }
   return hit / labels.length;
+}
+
+/**
+ * Trained once: true (and says so) when `out` already holds a judge of this architecture and
+ * training configuration, after `load` has checked its weights (it throws if they are corrupt).
+ */
+export async function alreadyTrained(out: string, architecture: unknown, training: unknown, load: (dir: string) => Promise<unknown>): Promise<boolean> {
+  const existing = path.join(out, 'model.json');
+  if (process.argv.includes('--force') || !fs.existsSync(existing)) return false;
+  const old = JSON.parse(fs.readFileSync(existing, 'utf8')).userDefinedMetadata?.judge as { architecture: unknown; training: unknown; testAccuracy: number } | undefined;
+  if (!old || stableJson({ a: old.architecture, t: old.training }) !== stableJson({ a: architecture, t: training })) return false;
+  await load(out);
+  console.log(`${out} already holds this judge (test accuracy ${(old.testAccuracy * 100).toFixed(2)} %); --force trains it again.`);
+  return true;
 }

@@ -8,7 +8,6 @@
  * one lab can make it. The noise calibration (outlier exposure) runs in every batch.
  */
 import * as tf from '@tensorflow/tfjs';
-import * as fs from 'fs';
 import * as path from 'path';
 import { backendBanner, initBackend } from '../lib/backend/select';
 import { loadMnist, oneHot } from '../lib/data/mnist';
@@ -16,10 +15,9 @@ import { judge2Dir, JudgeInfo, loadSecondJudge, saveJudge } from '../lib/eval/ju
 import { judgeCalibration } from '../lib/eval/judge-calibration';
 import { createJudgeMlp, judgeMlpForward, JudgeMlpOptions } from '../lib/models/judge-mlp';
 import { writeFileAtomic } from '../lib/paths';
-import { stableJson } from '../lib/train/cache';
 import { trainLoop } from '../lib/train/loop';
 import { makeRng, Rng } from '../lib/tensor/rng';
-import { outliers, testAccuracy, uniformCrossEntropy } from './judge-training';
+import { alreadyTrained, outliers, testAccuracy, uniformCrossEntropy } from './judge-training';
 
 const architecture: JudgeMlpOptions = { seed: 31, hidden: [512, 256] };
 const training = {
@@ -59,15 +57,7 @@ export async function trainMlpJudge(arg: (name: string) => string | undefined): 
   const out = arg('out') ?? judge2Dir();
   const lrs = Array.from({ length: epochs }, (_, e) => training.lrPerEpoch[Math.min(e, training.lrPerEpoch.length - 1)]);
   const cfg = { ...training, lrPerEpoch: lrs, trainImages: limit ?? training.trainImages };
-  const existing = path.join(out, 'model.json');
-  if (!process.argv.includes('--force') && fs.existsSync(existing)) {
-    const old = JSON.parse(fs.readFileSync(existing, 'utf8')).userDefinedMetadata?.judge as JudgeInfo<JudgeMlpOptions> | undefined;
-    if (old && stableJson({ a: old.architecture, t: old.training }) === stableJson({ a: architecture, t: cfg })) {
-      await loadSecondJudge({ dir: out }); // throws if the weights are corrupt
-      console.log(`${out} already holds this judge (test accuracy ${(old.testAccuracy * 100).toFixed(2)} %); --force trains it again.`);
-      return;
-    }
-  }
+  if (await alreadyTrained(out, architecture, cfg, (dir) => loadSecondJudge({ dir }))) return;
   const test = loadMnist('test');
   const train = loadMnist('train', { limit, seed: limit ? training.seed : undefined });
   const y = oneHot(train.labels);

@@ -7,7 +7,6 @@
  *   npm run train-judge -- --family mlp      # the second judge (an MLP) into data/judge2 (scripts/train-judge-mlp.ts)
  */
 import * as tf from '@tensorflow/tfjs';
-import * as fs from 'fs';
 import * as path from 'path';
 import { backendBanner, initBackend } from '../lib/backend/select';
 import { loadMnist, oneHot } from '../lib/data/mnist';
@@ -17,7 +16,7 @@ import { writeFileAtomic } from '../lib/paths';
 import { stableJson } from '../lib/train/cache';
 import { trainLoop } from '../lib/train/loop';
 import { makeRng } from '../lib/tensor/rng';
-import { outliers, testAccuracy, uniformCrossEntropy } from './judge-training';
+import { alreadyTrained, outliers, testAccuracy, uniformCrossEntropy } from './judge-training';
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
@@ -83,16 +82,7 @@ async function main(): Promise<void> {
   const lrs = Array.from({ length: epochs }, (_, e) => training.lrPerEpoch[Math.min(e, training.lrPerEpoch.length - 1)]);
   const cfg = { ...training, lrPerEpoch: lrs, trainImages: limit ?? training.trainImages, finetune };
 
-  // Trained once: the same architecture and training configuration reuse the committed weights.
-  const existing = path.join(out, 'model.json');
-  if (!process.argv.includes('--force') && fs.existsSync(existing)) {
-    const old = JSON.parse(fs.readFileSync(existing, 'utf8')).userDefinedMetadata?.judge as JudgeInfo | undefined;
-    if (old && stableJson({ a: old.architecture, t: old.training }) === stableJson({ a: architecture, t: cfg })) {
-      await loadJudge({ dir: out }); // throws if the weights are corrupt
-      console.log(`${out} already holds this judge (test accuracy ${(old.testAccuracy * 100).toFixed(2)} %); --force trains it again.`);
-      return;
-    }
-  }
+  if (await alreadyTrained(out, architecture, cfg, (dir) => loadJudge({ dir }))) return;
   const test = loadMnist('test');
   const model = createJudgeCnn(architecture);
   const vars = model.trainableWeights.map((w) => (w as unknown as { val: tf.Variable }).val);

@@ -107,6 +107,7 @@ export async function saveJudge<A = JudgeCnnOptions>(model: tf.LayersModel, info
 /** What differs between the judges' loaders: files, architecture code, and the fix an error names. */
 interface Family {
   who: string;
+  dir: () => string;
   fix: string;
   code: string;
   name: string;
@@ -114,9 +115,10 @@ interface Family {
   forward: Forward;
 }
 
-const CNN: Family = { who: 'the judge', fix: FIX, code: 'lib/models/judge-cnn.ts', name: 'judge CNN', create: createJudgeCnn, forward: judgeForward };
+const CNN: Family = { who: 'the judge', dir: judgeDir, fix: FIX, code: 'lib/models/judge-cnn.ts', name: 'judge CNN', create: createJudgeCnn, forward: judgeForward };
 const MLP: Family = {
   who: 'the second judge',
+  dir: judge2Dir,
   fix: 'run `npm run train-judge -- --family mlp` (about 10 CPU-minutes) or restore it with `git checkout data/judge2`',
   code: 'lib/models/judge-mlp.ts',
   name: 'judge MLP',
@@ -160,7 +162,17 @@ function readJudge(f: Family, dir: string): Judge {
   return wrapJudge(model, info, f.forward, f.name);
 }
 
-let shared: Judge | null = null;
+const shared = new Map<Family, Judge>();
+
+/** A family's judge, shared per process unless `dir` (another folder) or `fresh` asks for a new one. */
+function loadShared(f: Family, opts: { dir?: string; fresh?: boolean }): Judge {
+  const own = !opts.dir && !opts.fresh;
+  const cached = shared.get(f);
+  if (cached && own) return cached;
+  const judge = readJudge(f, opts.dir ?? f.dir());
+  if (own) shared.set(f, judge);
+  return judge;
+}
 
 /**
  * The judge, from the committed weights (data/judge/model.json + weights.bin; SHA-256 checked).
@@ -168,23 +180,15 @@ let shared: Judge | null = null;
  * Cached per process: every call returns the same Judge (do not dispose it; `fresh` gives a new one).
  */
 export async function loadJudge(opts: { dir?: string; fresh?: boolean } = {}): Promise<Judge> {
-  if (shared && !opts.fresh && !opts.dir) return shared;
-  const judge = readJudge(CNN, opts.dir ?? judgeDir());
-  if (!opts.dir && !opts.fresh) shared = judge;
-  return judge;
+  return loadShared(CNN, opts);
 }
-
-let sharedSecond: Judge | null = null;
 
 /**
  * The second judge (an MLP, lib/models/judge-mlp.ts), from data/judge2/ (SHA-256 checked), cached
  * like loadJudge. Only for scoring: a judge-based claim is scored by both judges (loadJudges).
  */
 export async function loadSecondJudge(opts: { dir?: string; fresh?: boolean } = {}): Promise<Judge> {
-  if (sharedSecond && !opts.fresh && !opts.dir) return sharedSecond;
-  const judge = readJudge(MLP, opts.dir ?? judge2Dir());
-  if (!opts.dir && !opts.fresh) sharedSecond = judge;
-  return judge;
+  return loadShared(MLP, opts);
 }
 
 /** Both judges, named, in a fixed order: the first (CNN) and the second (MLP). Shared instances; do not dispose. */
