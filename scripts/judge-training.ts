@@ -44,3 +44,11 @@ export async function alreadyTrained(out: string, architecture: unknown, trainin
   console.log(`${out} already holds this judge (test accuracy ${(old.testAccuracy * 100).toFixed(2)} %); --force trains it again.`);
   return true;
 }
+
+/** The options both trainers take: --epochs (default: one per learning rate), --limit (training images), --out. */
+export function trainerArgs(arg: (name: string) => string | undefined, lrPerEpoch: number[], defaultOut: string): { epochs: number; limit?: number; out: string; lrs: number[] } {
+  const epochs = Number(arg('epochs') ?? lrPerEpoch.length);
+  const limit = arg('limit') ? Number(arg('limit')) : undefined;
+  const lrs = Array.from({ length: epochs }, (_, e) => lrPerEpoch[Math.min(e, lrPerEpoch.length - 1)]);
+  return { epochs, limit, out: arg('out') ?? defaultOut, lrs };
+}

@@ -17,7 +17,7 @@ import { createJudgeMlp, judgeMlpForward, JudgeMlpOptions } from '../lib/models/
 import { writeFileAtomic } from '../lib/paths';
 import { trainLoop } from '../lib/train/loop';
 import { makeRng, Rng } from '../lib/tensor/rng';
-import { alreadyTrained, outliers, testAccuracy, uniformCrossEntropy } from './judge-training';
+import { alreadyTrained, outliers, testAccuracy, trainerArgs, uniformCrossEntropy } from './judge-training';
 
 const architecture: JudgeMlpOptions = { seed: 31, hidden: [512, 256] };
 const training = {
@@ -52,10 +52,7 @@ export function randomAffine(x: tf.Tensor4D, a: typeof training.augmentation, rn
 export async function trainMlpJudge(arg: (name: string) => string | undefined): Promise<void> {
   const info = await initBackend();
   console.log(backendBanner(info));
-  const epochs = Number(arg('epochs') ?? training.lrPerEpoch.length);
-  const limit = arg('limit') ? Number(arg('limit')) : undefined;
-  const out = arg('out') ?? judge2Dir();
-  const lrs = Array.from({ length: epochs }, (_, e) => training.lrPerEpoch[Math.min(e, training.lrPerEpoch.length - 1)]);
+  const { epochs, limit, out, lrs } = trainerArgs(arg, training.lrPerEpoch, judge2Dir());
   const cfg = { ...training, lrPerEpoch: lrs, trainImages: limit ?? training.trainImages };
   if (await alreadyTrained(out, architecture, cfg, (dir) => loadSecondJudge({ dir }))) return;
   const test = loadMnist('test');

@@ -16,7 +16,7 @@ import { writeFileAtomic } from '../lib/paths';
 import { stableJson } from '../lib/train/cache';
 import { trainLoop } from '../lib/train/loop';
 import { makeRng } from '../lib/tensor/rng';
-import { alreadyTrained, outliers, testAccuracy, uniformCrossEntropy } from './judge-training';
+import { alreadyTrained, outliers, testAccuracy, trainerArgs, uniformCrossEntropy } from './judge-training';
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
@@ -76,10 +76,7 @@ async function main(): Promise<void> {
   if (family !== 'cnn') throw new Error(`--family ${family} is not a judge family; use --family cnn (data/judge, the default) or --family mlp (the second judge, data/judge2).`);
   const info = await initBackend();
   console.log(backendBanner(info));
-  const epochs = Number(arg('epochs') ?? training.lrPerEpoch.length);
-  const limit = arg('limit') ? Number(arg('limit')) : undefined;
-  const out = arg('out') ?? judgeDir();
-  const lrs = Array.from({ length: epochs }, (_, e) => training.lrPerEpoch[Math.min(e, training.lrPerEpoch.length - 1)]);
+  const { epochs, limit, out, lrs } = trainerArgs(arg, training.lrPerEpoch, judgeDir());
   const cfg = { ...training, lrPerEpoch: lrs, trainImages: limit ?? training.trainImages, finetune };
 
   if (await alreadyTrained(out, architecture, cfg, (dir) => loadJudge({ dir }))) return;
