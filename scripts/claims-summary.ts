@@ -14,6 +14,7 @@ import { writeFileAtomic } from '../lib/paths';
 import { claimsFile, readClaims } from '../lib/eval/claims/ledger';
 import { summaryTable, withSummary } from '../lib/eval/claims/summary';
 import { envProfile, fromFlag, parseProfile } from '../lib/settings';
+import { ALL_CLAIMS } from '../lib/eval/claims/inventory';
 
 const USAGE = 'usage: node --import tsx scripts/claims-summary.ts [--check] [--csv FILE] [--profile quick|paper] FILE.md';
 
@@ -43,7 +44,7 @@ export function main(argv: string[]): number {
     return 2;
   }
   const before = fs.readFileSync(doc, 'utf8');
-  const after = withSummary(before, summaryTable(readClaims(csv), profile), doc);
+  const after = withSummary(before, summaryTable(readClaims(csv), profile, ALL_CLAIMS), doc);
   if (check) {
     if (after === before) return 0;
     console.error(`${doc}: the claims table differs from ${csv} (profile ${profile}); regenerate it: node --import tsx scripts/claims-summary.ts ${args[0]}`);

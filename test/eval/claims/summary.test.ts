@@ -7,6 +7,7 @@ import { after, before, test } from 'node:test';
 import { oneRun } from '../../../lib/eval/claims/intervals';
 import { notAttemptedRows, readClaims, recordClaim, upsertClaimRows } from '../../../lib/eval/claims/ledger';
 import { BEGIN, END, summaryTable, withSummary } from '../../../lib/eval/claims/summary';
+import { ALL_CLAIMS } from '../../../lib/eval/claims/inventory';
 import { PaperClaim } from '../../../lib/eval/claims/types';
 import { expectAtLeast } from '../../../lib/eval/claims/verdicts';
 import { setRunContext } from '../../../lib/run-context';
@@ -49,6 +50,14 @@ test('the table counts claims per paper and verdict for one profile', () => {
     '| **all** |  | **2** | **0** | **1** | **0** | **1** | **1** | **5** |',
   ]);
   assert.match(table[0], /profile `quick`/);
+  // With the inventories: attempted claims no notebook recorded yet get their own column, per paper.
+  const withInventory = summaryTable(readClaims(csv), 'quick', [claim('003-a', '03'), claim('003-z', '03'), claim('004-q', '04')]).split('\n');
+  assert.deepEqual(withInventory.slice(4), [
+    '| 000 | 01 | 1 | 0 | 1 | 0 | 0 | 0 | 0 | 2 |',
+    '| 003 | 03 | 1 | 0 | 0 | 0 | 1 | 1 | 1 | 4 |',
+    '| 004 | — | 0 | 0 | 0 | 0 | 0 | 0 | 1 | 1 |',
+    '| **all** |  | **2** | **0** | **1** | **0** | **1** | **1** | **2** | **7** |',
+  ]);
   assert.match(summaryTable(readClaims(csv), 'paper'), /\| 003 \| 03 \| 0 \| 0 \| 1 \| 0 \| 0 \| 0 \| 1 \|/);
   assert.equal(withSummary(`# t\n${BEGIN}\nold\n${END}\nrest\n`, 'T', 'x.md'), `# t\n${BEGIN}\nT\n${END}\nrest\n`);
   assert.throws(() => withSummary('# no markers\n', 'T', 'x.md'), /x.md has no <!-- claims:begin --> … <!-- claims:end --> block; add the two marker lines/);
@@ -61,8 +70,8 @@ test('claims-summary writes the table between the markers; --check passes, then 
   assert.equal(w.code, 0, w.out);
   const written = fs.readFileSync(readme, 'utf8');
   assert.ok(written.startsWith('# Lab\n\nintro\n\n<!-- claims:begin -->\nClaims per paper'));
-  assert.ok(written.endsWith('| **5** |\n<!-- claims:end -->\n\n## After\ntext\n'));
-  assert.equal(written, withSummary(written, summaryTable(readClaims(csv), 'quick'), readme), 'the block is the table of the CSV');
+  assert.match(written, /\| \*\*all\*\* \|[^\n]*\|\n<!-- claims:end -->\n\n## After\ntext\n$/);
+  assert.equal(written, withSummary(written, summaryTable(readClaims(csv), 'quick', ALL_CLAIMS), readme), 'the block is the table of the CSV and the inventories');
   assert.equal(summary('--check', readme).code, 0);
   assert.match(summary(readme).out, /up to date/);
   assert.equal(fs.readFileSync(readme, 'utf8'), written, 'writing again changes nothing');
