@@ -1,6 +1,7 @@
 /** The site's front page: the papers with their notebook pages and decks, the leaderboard, the claims ledger. */
 import * as fs from 'fs';
 import * as path from 'path';
+import { claimRowsHtml, readClaims } from '../../lib/eval/claims/ledger';
 import { parseCsv } from '../../lib/eval/leaderboard';
 import { escapeHtml } from '../../lib/plot/display';
 import { head } from './page';
@@ -47,7 +48,9 @@ export function indexHtml(o: { entries: IndexEntry[]; readme: string; figuresDir
     })
     .join('\n');
   const board = csvTable(path.join(o.figuresDir, 'leaderboard.csv'), LEADERBOARD_COLUMNS);
-  const claims = csvTable(path.join(o.figuresDir, 'claims.csv'));
+  const claimsCsv = path.join(o.figuresDir, 'claims.csv');
+  // The ledger as notebook 06 shows it: verdict colours, each interval with its n.
+  const claims = fs.existsSync(claimsCsv) ? `<div class="wide">${claimRowsHtml(readClaims(claimsCsv).filter((r) => r.profile === o.profile))}</div>` : null;
   return [
     head('mnist-inversion-lab: seminar material', '', ['assets/site.css'], false),
     '<body class="index"><main>',
@@ -59,6 +62,7 @@ export function indexHtml(o: { entries: IndexEntry[]; readme: string; figuresDir
     o.leaderboardImage ? `<p><img src="${o.leaderboardImage}" alt="leaderboard chart" style="max-width:100%"></p>` : '',
     board ?? '<p class="note">No leaderboard yet (figures/leaderboard.csv is written by the notebooks).</p>',
     '<h2>Claims ledger</h2>',
+    claims ? `<p class="note">Every result the papers present, with the lab's computed verdict (figures/claims.csv; README.md counts them by paper).</p>` : '',
     claims ?? '<p class="note" id="claims-missing">The claims ledger (figures/claims.csv) is not built yet.</p>',
     '</main></body></html>',
     '',

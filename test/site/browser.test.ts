@@ -104,7 +104,7 @@ test('the index links every notebook page and deck, and the claims ledger or its
   const pages = sitePages().filter((p) => p !== 'index.html');
   assert.ok(pages.length >= 2, `the site at ${site.dir} has no notebook pages`);
   for (const p of pages) assert.ok(index.includes(`href="${p}"`), `index.html does not link ${p}`);
-  assert.ok(/claims-missing|Claims ledger<\/h2>\s*<table/.test(index), 'the index shows neither the claims ledger nor that it is missing');
+  assert.ok(/claims-missing|Claims ledger<\/h2>\s*(<p class="note">[^<]*<\/p>\s*)?<div class="wide"><table/.test(index), 'the index shows neither the claims ledger nor that it is missing');
 });
 
 test('every page and deck, served over http with the network blocked', async (t) => {

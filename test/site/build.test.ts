@@ -7,6 +7,9 @@ import { PNG } from 'pngjs';
 import { buildSite, SiteOptions } from '../../scripts/site/build';
 import { Cell, Notebook } from '../../scripts/site/notebook';
 import { parseSiteArgs } from '../../scripts/site';
+import { notAttemptedRows, upsertClaimRows } from '../../lib/eval/claims/ledger';
+import { PaperClaim } from '../../lib/eval/claims/types';
+import { setRunContext } from '../../lib/run-context';
 
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'mnist-lab-site-build-'));
 after(() => fs.rmSync(scratch, { recursive: true, force: true }));
@@ -86,10 +89,13 @@ test('the claims ledger is shown when figures/claims.csv exists; screenshots/ su
   buildSite(o);
   fs.mkdirSync(path.join(o.outDir, 'screenshots'));
   fs.writeFileSync(path.join(o.outDir, 'screenshots', 'page.png'), 'x');
-  fs.writeFileSync(path.join(o.figuresDir, 'claims.csv'), 'claim,status\n"a, quoted claim",reproduced\n');
+  setRunContext({ notebook: 'script', profile: 'quick', seed: 1, backend: 'cpu' });
+  const claim: PaperClaim = { id: '003-a-claim', paper: '003', where: '§1', statement: 'a, "quoted" claim', paperValue: null, notebook: '03', attempted: false, reason: 'not measured here: a claim made up for this test' };
+  upsertClaimRows(notAttemptedRows([claim]), path.join(o.figuresDir, 'claims.csv'));
   buildSite(o);
   const index = fs.readFileSync(path.join(o.outDir, 'index.html'), 'utf8');
-  assert.match(index, /<td>a, quoted claim<\/td><td>reproduced<\/td>/);
+  assert.match(index, /003-a-claim: a, &quot;quoted&quot; claim/);
+  assert.match(index, />not attempted<br><small>not measured here: a claim made up for this test<\/small>/);
   assert.equal(fs.readFileSync(path.join(o.outDir, 'screenshots', 'page.png'), 'utf8'), 'x');
 });
 
