@@ -12,21 +12,13 @@ import { Judge, loadJudge } from './judge';
 import { exportSamples } from './samples';
 import { scoreImages, Scores } from './scores';
 
-/** One row of figures/leaderboard.csv (secondsPerImage and created live in figures/timings/leaderboard.csv). */
-export interface LeaderboardRow {
+/** One row of figures/leaderboard.csv: the judge's Scores of a method's batch, and where they come from (secondsPerImage and created live in figures/timings/leaderboard.csv). */
+export interface LeaderboardRow extends Scores {
   method: string;
   paper: string;
   notebook: string;
   profile: string;
   seed: number;
-  n: number;
-  judgeAccuracy: number | null;
-  meanTargetProb: number;
-  meanMaxOtherProb: number;
-  labelEntropy: number;
-  frechet: number;
-  nnDistance: number;
-  outsideRange: number;
   secondsPerImage: number;
   backend: string;
   /** The exported images, relative to figures/ (samples/<notebook>-<method>.png). */
