@@ -3,6 +3,7 @@ import { Dataset } from '../data/mnist';
 import { assertShape, ShapeError, ValueRangeError } from '../tensor/guards';
 import { Judge } from './judge';
 import { scoreImages } from './scores';
+import { mean } from './stats';
 
 /**
  * For each query row, the Euclidean distance to its nearest reference row of the same class:
@@ -62,7 +63,8 @@ export function nearestFeatureDistances(judge: Judge, images: tf.Tensor4D, class
   }
 }
 
-export const mean = (v: ArrayLike<number>): number => Array.from(v).reduce((a, b) => a + b, 0) / Math.max(v.length, 1);
+// One mean for lib (lib/eval/stats.ts); re-exported for the callers that took it from here.
+export { mean };
 
 /** What the λ and epochs sweeps of notebook 04 report per batch of generated digits. */
 export interface NeighbourScores {
