@@ -1,3 +1,4 @@
+import { randomBytes } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 
@@ -25,7 +26,8 @@ export const fromRoot = (...parts: string[]): string => path.join(projectRoot(),
 /** Write a file so that a killed process leaves the old file or the new one, never half of one. */
 export function writeFileAtomic(file: string, data: string | Uint8Array): void {
   fs.mkdirSync(path.dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
+  // pid + random: a background worker thread shares the notebook's pid, and Date.now() can repeat.
+  const tmp = `${file}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
   fs.writeFileSync(tmp, data);
   fs.renameSync(tmp, file);
 }
